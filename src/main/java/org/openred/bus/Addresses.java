@@ -1,0 +1,25 @@
+package org.openred.bus;
+
+/**
+ * Every event-bus address OpenRed uses, in one place. Internal addresses are
+ * {@code openred.<area>.<verb>}; the only browser-facing ones are {@code user.<username>}.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  /** Crypto sandbox: local consumers only, never bridged to browsers, never reachable across the cluster. */
+  public static final String CRYPTO_SIGN = "openred.crypto.sign";
+  public static final String CRYPTO_VERIFY = "openred.crypto.verify";
+  public static final String CRYPTO_SEAL = "openred.crypto.seal";
+  public static final String CRYPTO_OPEN = "openred.crypto.open";
+  public static final String CRYPTO_HKDF = "openred.crypto.hkdf";
+  public static final String CRYPTO_AGREE = "openred.crypto.agree";
+  public static final String CRYPTO_PUBLIC_KEYS = "openred.crypto.public-keys";
+
+  /** Node: answers who this node is; clustered, so any instance of a node can ask any other. */
+  public static final String NODE_DESCRIBE = "openred.node.describe";
+
+  /** Prefix of the per-user live event addresses bridged to browsers. */
+  public static final String USER_PREFIX = "user.";
+}

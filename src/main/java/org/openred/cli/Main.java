@@ -1,0 +1,93 @@
+package org.openred.cli;
+
+import ch.qos.logback.classic.Level;
+import org.openred.config.OpenRedConfig;
+import org.openred.config.StartupFailure;
+import org.openred.crypto.B64u;
+import org.openred.node.OpenRedNode;
+import org.openred.node.Software;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.PrintStream;
+import java.security.SecureRandom;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code openred} command. Every failure a user can cause ends with one line on stderr and
+ * exit code 2; a server command that started keeps the JVM running until it is stopped.
+ */
+public final class Main {
+  public static final int USAGE_ERROR = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    int code = run(args, System.getenv(), System.out, System.err);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a command; answers its exit code (0 for a server that is now running). */
+  public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    try {
+      CommandLine line = CommandLine.parse(args);
+      if (line.help()) {
+        out.print(CommandLine.usage());
+        return 0;
+      }
+      if (line.version()) {
+        out.println("openred " + Software.version());
+        return 0;
+      }
+      if (line.command().equals("keygen")) {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        out.println(B64u.encode(secret));
+        return 0;
+      }
+      OpenRedConfig config = OpenRedConfig.load(line.role(), line.options(), env);
+      setLogLevel(config.logLevel());
+      OpenRedNode node = OpenRedNode.start(config).toCompletionStage().toCompletableFuture().join();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        LOG.info("Stopping OpenRed");
+        try {
+          node.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          LOG.warn("Stopping took too long: {}", oneLine(e));
+        }
+      }, "openred-shutdown"));
+      return 0;
+    } catch (StartupFailure e) {
+      err.println("openred: " + e.getMessage());
+      return USAGE_ERROR;
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof StartupFailure failure) {
+        err.println("openred: " + failure.getMessage());
+      } else {
+        LOG.error("Start-up failed", cause);
+        err.println("openred: start-up failed: " + oneLine(cause));
+      }
+      return USAGE_ERROR;
+    }
+  }
+
+  private static String oneLine(Throwable cause) {
+    String message = cause.getMessage();
+    return message == null ? cause.getClass().getSimpleName() : message.lines().findFirst().orElse("");
+  }
+
+  private static void setLogLevel(String level) {
+    if (LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME) instanceof ch.qos.logback.classic.Logger root) {
+      Level wanted = Level.toLevel(level, Level.INFO);
+      root.setLevel(wanted);
+      ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("org.openred")).setLevel(wanted);
+    }
+  }
+}

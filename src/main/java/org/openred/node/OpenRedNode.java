@@ -1,0 +1,98 @@
+package org.openred.node;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.openred.config.OpenRedConfig;
+import org.openred.crypto.CryptoClient;
+import org.openred.crypto.CryptoSandboxVerticle;
+import org.openred.crypto.NodePublicKeys;
+import org.openred.store.Database;
+import org.openred.store.Migrations;
+import org.openred.web.HttpVerticle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One running OpenRed process: its Vert.x (clustered or not), storage, crypto sandbox and
+ * verticles, started in dependency order. Used by the launcher and by tests alike.
+ */
+public final class OpenRedNode {
+  private static final Logger LOG = LoggerFactory.getLogger(OpenRedNode.class);
+
+  private final Vertx vertx;
+  private final OpenRedConfig config;
+  private final Database database;
+  private final NodePublicKeys keys;
+  private final String instanceId;
+
+  private OpenRedNode(Vertx vertx, OpenRedConfig config, Database database, NodePublicKeys keys, String instanceId) {
+    this.vertx = vertx;
+    this.config = config;
+    this.database = database;
+    this.keys = keys;
+    this.instanceId = instanceId;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public OpenRedConfig config() {
+    return config;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public NodePublicKeys keys() {
+    return keys;
+  }
+
+  public String instanceId() {
+    return instanceId;
+  }
+
+  public static VertxOptions vertxOptions() {
+    return new VertxOptions()
+        .setPreferNativeTransport(false)
+        .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(2).setWarningExceptionTimeUnit(TimeUnit.SECONDS);
+  }
+
+  /** Starts everything; on failure closes what was opened and fails with the first cause. */
+  public static Future<OpenRedNode> start(OpenRedConfig config) {
+    long began = System.nanoTime();
+    Future<Vertx> vertxFuture = config.cluster().enabled()
+        ? Cluster.start(vertxOptions(), config.cluster())
+        : Future.succeededFuture(Vertx.vertx(vertxOptions()));
+    return vertxFuture.compose(vertx -> deploy(vertx, config)
+        .onSuccess(node -> LOG.info("OpenRed {} started: role={} url={} domain={} node_id={} storage={} cluster={} in {} ms",
+            Software.version(), config.role().wireName(), config.publicUrl(), config.domain(), node.keys.nodeId(),
+            node.database.describe(), config.cluster().enabled() ? "hazelcast@" + config.cluster().host() + ":" + config.cluster().port() : "off",
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)))
+        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  private static Future<OpenRedNode> deploy(Vertx vertx, OpenRedConfig config) {
+    String instanceId = UUID.randomUUID().toString();
+    return Database.open(vertx, config.storage()).compose(database -> Migrations.migrate(database)
+        .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
+        .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
+        .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(config, database),
+            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+        .compose(ignored -> new CryptoClient(vertx).publicKeys())
+        .map(keys -> new OpenRedNode(vertx, config, database, keys, instanceId))
+        .recover(failure -> database.close().transform(ignored -> Future.failedFuture(failure))));
+  }
+
+  /** Undeploys every verticle, closes storage and Vert.x (and leaves the cluster). */
+  public Future<Void> close() {
+    return vertx.close();
+  }
+}

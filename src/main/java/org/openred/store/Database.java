@@ -1,0 +1,95 @@
+package org.openred.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.jdbcclient.JDBCPool;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import org.openred.config.StorageConfig;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The node's relational storage behind one {@link Pool}: the same SqlTemplate DML runs on SQLite
+ * (through vertx-jdbc-client, on worker threads) and on PostgreSQL (vertx-pg-client).
+ */
+public final class Database {
+  private final Pool pool;
+  private final StorageConfig config;
+
+  private Database(Pool pool, StorageConfig config) {
+    this.pool = pool;
+    this.config = config;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public StorageConfig.Engine engine() {
+    return config.engine();
+  }
+
+  public String describe() {
+    return config.describe();
+  }
+
+  /** Opens the pool and proves it works with one round trip, so a wrong URL fails at start-up. */
+  public static Future<Database> open(Vertx vertx, StorageConfig config) {
+    Database database;
+    try {
+      database = new Database(createPool(vertx, config), config);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(new StorageException("cannot open " + config.describe() + ": " + e.getMessage()));
+    }
+    return database.ping()
+        .map(database)
+        .recover(failure -> database.close()
+            .transform(ignored -> Future.failedFuture(
+                new StorageException("cannot reach " + config.describe() + ": " + StorageException.reason(failure)))));
+  }
+
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return pool.close();
+  }
+
+  private static Pool createPool(Vertx vertx, StorageConfig config) {
+    if (config.engine() == StorageConfig.Engine.POSTGRESQL) {
+      PgConnectOptions connect = PgConnectOptions.fromUri(config.postgresUri())
+          .setReconnectAttempts(0)
+          .setPipeliningLimit(256);
+      return PgBuilder.pool()
+          .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
+          .with(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true))
+          .connectingTo(connect)
+          .using(vertx)
+          .build();
+    }
+    Path file = config.sqliteFile().toAbsolutePath();
+    try {
+      Files.createDirectories(file.getParent());
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot create directory " + file.getParent());
+    }
+    SQLiteConfig sqlite = new SQLiteConfig();
+    sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+    sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setBusyTimeout(10_000);
+    sqlite.enforceForeignKeys(true);
+    SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
+    dataSource.setUrl("jdbc:sqlite:" + file);
+    // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
+    return JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
+  }
+}

@@ -1,0 +1,177 @@
+package org.openred.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import org.openred.bus.Failures;
+import org.openred.config.OpenRedConfig;
+import org.openred.crypto.CryptoClient;
+import org.openred.crypto.NodePublicKeys;
+import org.openred.node.Software;
+import org.openred.store.Database;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The HTTP face of a node: thin routes that validate and hand work to verticles over the event
+ * bus, one problem+json failure path, and the static web app. Later issues mount their routers
+ * here (client API, federation API, registry API, event-bus bridge).
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
+  /** The parsed, strictly checked JSON body of a request, put there by {@link #jsonBody}. */
+  public static final String JSON_BODY = "openred.json";
+  private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  private static final long REQUEST_TIMEOUT_MS = 30_000;
+
+  private final OpenRedConfig config;
+  private final Database database;
+  private JsonObject wellKnown;
+
+  public HttpVerticle(OpenRedConfig config, Database database) {
+    this.config = config;
+    this.database = database;
+  }
+
+  @Override
+  public Future<?> start() {
+    return new CryptoClient(vertx).publicKeys().compose(keys -> {
+      wellKnown = wellKnownDocument(config, keys);
+      HttpServer server = vertx.createHttpServer(serverOptions());
+      return server.requestHandler(router()).listen(config.httpPort(), config.httpHost());
+    });
+  }
+
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setIdleTimeout(60)
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxFormAttributeSize(0)
+        .setCompressionSupported(true);
+    config.tlsCert().ifPresent(cert -> options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+        .setCertPath(cert.toString()).setKeyPath(config.tlsKey().orElseThrow().toString())));
+    return options;
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.route().handler(HttpVerticle::securityHeaders);
+    for (String api : new String[] {"/api/*", "/federation/*"}) {
+      router.route(api).handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 408));
+      router.route(api).handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
+      router.route(api).handler(HttpVerticle::jsonBody);
+    }
+    router.get("/api/v1/health").handler(this::health);
+    if (config.role().runsNode()) {
+      router.get("/.well-known/openred").handler(ctx -> ctx.response()
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "public, max-age=300")
+          .end(wellKnown.encode()));
+    }
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8"));
+    router.route().failureHandler(HttpVerticle::failure);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, HttpVerticle::failure);
+    }
+    return router;
+  }
+
+  /** Every body on the API must be strict JSON: parsed once here, handlers read {@link #JSON_BODY}. */
+  private static void jsonBody(RoutingContext ctx) {
+    if (!BODY_METHODS.contains(ctx.request().method())) {
+      ctx.next();
+      return;
+    }
+    String type = ctx.request().getHeader("Content-Type");
+    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
+    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+      throw new Problem(415, "unsupported-media-type", "send the body as application/json");
+    }
+    ctx.put(JSON_BODY, StrictJson.parseObject(ctx.body().buffer()));
+    ctx.next();
+  }
+
+  private void health(RoutingContext ctx) {
+    database.ping().timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ping -> {
+      boolean up = ping.succeeded();
+      JsonObject body = new JsonObject()
+          .put("status", up ? "up" : "down")
+          .put("role", config.role().wireName())
+          .put("domain", config.domain())
+          .put("checks", new JsonObject().put("storage", up ? "up" : "down"));
+      ctx.response().setStatusCode(up ? 200 : 503)
+          .putHeader("Content-Type", "application/json")
+          .putHeader("Cache-Control", "no-store")
+          .end(body.encode());
+    });
+  }
+
+  /** The key document of PROTOCOL.md section 3. */
+  static JsonObject wellKnownDocument(OpenRedConfig config, NodePublicKeys keys) {
+    return new JsonObject()
+        .put("domain", config.domain())
+        .put("node_id", keys.nodeId())
+        .put("federation_url", config.publicUrl() + "/federation/v1")
+        .put("keys", new io.vertx.core.json.JsonArray().add(new JsonObject()
+            .put("keyid", config.domain())
+            .put("alg", "ed25519")
+            .put("public_key", keys.signingPublicKey())
+            .put("valid_until", keys.signingValidUntil())))
+        .put("dh_key", new JsonObject().put("alg", "x25519").put("public_key", keys.agreementPublicKey()))
+        .put("software", new JsonObject().put("name", "openred").put("version", Software.version()));
+  }
+
+  private static void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("X-Content-Type-Options", "nosniff")
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer")
+        .set("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data: blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'");
+    ctx.next();
+  }
+
+  /** The one place errors become responses: problem+json, never a stack trace. */
+  static void failure(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    Problem problem;
+    if (failure instanceof Problem known) {
+      problem = known;
+    } else if (failure instanceof HttpException http) {
+      problem = new Problem(http.getStatusCode(), Problem.defaultType(http.getStatusCode()), http.getPayload());
+    } else if (failure instanceof ReplyException reply && reply.failureCode() >= 400 && reply.failureCode() < 600) {
+      problem = new Problem(reply.failureCode(), Failures.type(reply.getMessage()), Failures.detail(reply.getMessage()));
+    } else if (failure == null && ctx.statusCode() >= 400) {
+      problem = new Problem(ctx.statusCode(), Problem.defaultType(ctx.statusCode()), detailFor(ctx.statusCode()));
+    } else {
+      String incident = UUID.randomUUID().toString();
+      LOG.error("Internal error {} on {} {}", incident, ctx.request().method(), ctx.request().path(), failure);
+      problem = new Problem(500, "internal-error", "internal error, incident " + incident);
+    }
+    problem.send(ctx);
+  }
+
+  private static String detailFor(int status) {
+    return switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 408 -> "the request took too long";
+      case 413 -> "the body is larger than this server accepts";
+      default -> null;
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package org.openred.web;
+
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * An RFC 9457 problem document. {@code type} is a stable slug (e.g. {@code signature-expired})
+ * that clients and tests match on; {@code detail} is for people and never holds internals.
+ */
+public final class Problem extends RuntimeException {
+  public static final String CONTENT_TYPE = "application/problem+json";
+
+  private final int status;
+  private final String type;
+
+  public Problem(int status, String type, String detail) {
+    super(detail, null, false, false);
+    this.status = status;
+    this.type = type;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public JsonObject toJson(String instance) {
+    JsonObject json = new JsonObject().put("type", type).put("title", title(status)).put("status", status);
+    if (getMessage() != null) {
+      json.put("detail", getMessage());
+    }
+    if (instance != null) {
+      json.put("instance", instance);
+    }
+    return json;
+  }
+
+  public void send(RoutingContext ctx) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", CONTENT_TYPE);
+    if (status == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    ctx.response().end(toJson(ctx.request().path()).encode());
+  }
+
+  public static String title(int status) {
+    return switch (status) {
+      case 400 -> "Bad Request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not Found";
+      case 405 -> "Method Not Allowed";
+      case 406 -> "Not Acceptable";
+      case 408 -> "Request Timeout";
+      case 409 -> "Conflict";
+      case 413 -> "Content Too Large";
+      case 415 -> "Unsupported Media Type";
+      case 429 -> "Too Many Requests";
+      case 500 -> "Internal Server Error";
+      case 502 -> "Bad Gateway";
+      case 503 -> "Service Unavailable";
+      case 504 -> "Gateway Timeout";
+      default -> status >= 500 ? "Server Error" : "Client Error";
+    };
+  }
+
+  /** The slug used when a status arrives without one (from Vert.x Web's own failures). */
+  public static String defaultType(int status) {
+    return switch (status) {
+      case 400 -> "bad-request";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not-found";
+      case 405 -> "method-not-allowed";
+      case 408 -> "request-timeout";
+      case 413 -> "payload-too-large";
+      case 415 -> "unsupported-media-type";
+      case 429 -> "rate-limited";
+      case 503 -> "unavailable";
+      default -> status >= 500 ? "internal-error" : "bad-request";
+    };
+  }
+}
