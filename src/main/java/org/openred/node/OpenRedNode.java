@@ -76,7 +76,11 @@ public final class OpenRedNode {
             Software.version(), config.role().wireName(), config.publicUrl(), config.domain(), node.keys.nodeId(),
             node.database.describe(), config.cluster().enabled() ? "hazelcast@" + config.cluster().host() + ":" + config.cluster().port() : "off",
             TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began)))
-        .recover(failure -> vertx.close().transform(ignored -> Future.failedFuture(failure))));
+        .recover(failure -> {
+          // Chaining on a close started from Vert.x's own event loop never completes: let it run on its own.
+          vertx.close();
+          return Future.failedFuture(failure);
+        }));
   }
 
   private static Future<OpenRedNode> deploy(Vertx vertx, OpenRedConfig config) {

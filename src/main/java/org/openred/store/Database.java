@@ -90,6 +90,6 @@ public final class Database {
     SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
     dataSource.setUrl("jdbc:sqlite:" + file);
     // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
-    return JDBCPool.pool(vertx, dataSource, new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
+    return JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
   }
 }
