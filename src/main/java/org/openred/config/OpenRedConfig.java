@@ -45,6 +45,7 @@ public record OpenRedConfig(
     boolean allowPrivateUrls,
     ClusterConfig cluster,
     long bodyLimit,
+    int requestTimeoutSeconds,
     int clockSkewSeconds,
     String logLevel,
     Optional<byte[]> masterKeySecret) {
@@ -109,7 +110,8 @@ public record OpenRedConfig(
       throw new ConfigException("--cluster needs PostgreSQL (--db postgresql://...): an SQLite file cannot be shared by several machines");
     }
     long bodyLimit = s.integer(Option.BODY_LIMIT, 1_048_576, 1024, 1L << 30);
-    int clockSkew = (int) s.integer(Option.CLOCK_SKEW, 300, 1, 86_400);
+    int requestTimeout = s.integer(Option.REQUEST_TIMEOUT, 30, 1, 3600);
+    int clockSkew = s.integer(Option.CLOCK_SKEW, 300, 1, 86_400);
     String logLevel = s.raw(Option.LOG_LEVEL).map(v -> v.toLowerCase(Locale.ROOT)).orElse("info");
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException(Option.LOG_LEVEL.flagName() + ": '" + logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
@@ -117,7 +119,7 @@ public record OpenRedConfig(
     Optional<byte[]> masterKey = s.envOnly(Option.MASTER_KEY).map(OpenRedConfig::masterKey);
     return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, storage, redis, dns,
         peers, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
-        bodyLimit, clockSkew, logLevel, masterKey);
+        bodyLimit, requestTimeout, clockSkew, logLevel, masterKey);
   }
 
   private static boolean portOutOfRange(String domain) {

@@ -31,6 +31,7 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option CLUSTER_MEMBERS = of("cluster-members", "H:P,...", "cluster-host:cluster-port", "Hazelcast TCP-IP members");
   public static final Option CLUSTER_CONFIG = of("cluster-config", "FILE", "conf/cluster.xml", "Hazelcast configuration");
   public static final Option BODY_LIMIT = of("body-limit", "BYTES", "1048576", "largest request body accepted");
+  public static final Option REQUEST_TIMEOUT = of("request-timeout", "SECONDS", "30", "longest a client may take to send a request");
   public static final Option CLOCK_SKEW = of("clock-skew", "SECONDS", "300", "accepted clock difference of signed requests");
   public static final Option LOG_LEVEL = of("log-level", "LEVEL", "info", "error, warn, info, debug or trace");
   public static final Option MASTER_KEY = new Option("master-key", "B64U", "data/master.key",
@@ -38,7 +39,7 @@ public record Option(String name, String valueHint, String defaultText, String h
 
   public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, DB,
       REDIS, DNS, PEERS, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
-      CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, CLOCK_SKEW, LOG_LEVEL, MASTER_KEY);
+      CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, CLOCK_SKEW, LOG_LEVEL, MASTER_KEY);
 
   private static Option of(String name, String hint, String defaultText, String help) {
     return new Option(name, hint, defaultText, help, false);

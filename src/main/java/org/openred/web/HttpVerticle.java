@@ -36,7 +36,6 @@ public final class HttpVerticle extends VerticleBase {
   /** The parsed, strictly checked JSON body of a request, put there by {@link #jsonBody}. */
   public static final String JSON_BODY = "openred.json";
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
-  private static final long REQUEST_TIMEOUT_MS = 30_000;
 
   private final OpenRedConfig config;
   private final Database database;
@@ -72,7 +71,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::securityHeaders);
     for (String api : new String[] {"/api/*", "/federation/*"}) {
-      router.route(api).handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 408));
+      router.route(api).handler(TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 408));
       router.route(api).handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
       router.route(api).handler(HttpVerticle::jsonBody);
     }
@@ -83,9 +82,11 @@ public final class HttpVerticle extends VerticleBase {
           .putHeader("Cache-Control", "public, max-age=300")
           .end(wellKnown.encode()));
     }
-    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8"));
+    StaticHandler webApp = StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8");
+    // The web app owns every path but the APIs', so an unknown API path stays a 404.
+    router.routeWithRegex("^/(?!api/|federation/).*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(webApp);
     router.route().failureHandler(HttpVerticle::failure);
-    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+    for (int status : new int[] {400, 404, 405, 408, 413, 415, 500}) {
       router.errorHandler(status, HttpVerticle::failure);
     }
     return router;
