@@ -157,22 +157,12 @@ public final class HttpVerticle extends VerticleBase {
     } else if (failure instanceof ReplyException reply && reply.failureCode() >= 400 && reply.failureCode() < 600) {
       problem = new Problem(reply.failureCode(), Failures.type(reply.getMessage()), Failures.detail(reply.getMessage()));
     } else if (failure == null && ctx.statusCode() >= 400) {
-      problem = new Problem(ctx.statusCode(), Problem.defaultType(ctx.statusCode()), detailFor(ctx.statusCode()));
+      problem = Problem.of(ctx.statusCode());
     } else {
       String incident = UUID.randomUUID().toString();
       LOG.error("Internal error {} on {} {}", incident, ctx.request().method(), ctx.request().path(), failure);
       problem = new Problem(500, "internal-error", "internal error, incident " + incident);
     }
     problem.send(ctx);
-  }
-
-  private static String detailFor(int status) {
-    return switch (status) {
-      case 404 -> "no such resource";
-      case 405 -> "method not allowed on this resource";
-      case 408 -> "the request took too long";
-      case 413 -> "the body is larger than this server accepts";
-      default -> null;
-    };
   }
 }

@@ -71,6 +71,18 @@ public final class Problem extends RuntimeException {
     };
   }
 
+  /** The problem for a bare status from Vert.x Web itself (no route, wrong method, body too large). */
+  public static Problem of(int status) {
+    String detail = switch (status) {
+      case 404 -> "no such resource";
+      case 405 -> "method not allowed on this resource";
+      case 408 -> "the request took too long";
+      case 413 -> "the body is larger than this server accepts";
+      default -> null;
+    };
+    return new Problem(status, defaultType(status), detail);
+  }
+
   /** The slug used when a status arrives without one (from Vert.x Web's own failures). */
   public static String defaultType(int status) {
     return switch (status) {
