@@ -1,0 +1,41 @@
+package org.openred.cache;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.shareddata.AsyncMap;
+
+import java.time.Duration;
+
+/** The cache on Vert.x shared data: local to the process, or Hazelcast-backed when clustered. */
+final class AsyncMapCache implements SharedCache {
+  private final Future<AsyncMap<String, String>> map;
+
+  AsyncMapCache(Vertx vertx) {
+    this.map = vertx.sharedData().getAsyncMap("openred.cache");
+  }
+
+  @Override
+  public Future<Boolean> putIfAbsent(String key, String value, Duration ttl) {
+    return map.compose(m -> m.putIfAbsent(key, value, ttl.toMillis())).map(previous -> previous == null);
+  }
+
+  @Override
+  public Future<String> get(String key) {
+    return map.compose(m -> m.get(key));
+  }
+
+  @Override
+  public Future<Void> put(String key, String value, Duration ttl) {
+    return map.compose(m -> m.put(key, value, ttl.toMillis()));
+  }
+
+  @Override
+  public Future<Void> delete(String key) {
+    return map.compose(m -> m.remove(key)).mapEmpty();
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+}

@@ -1,0 +1,130 @@
+package org.openred.federation.signature;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import org.openred.cache.SharedCache;
+import org.openred.crypto.Ed25519;
+import org.openred.web.Problem;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The receiver side of PROTOCOL.md section 4, checks 1 to 6 in the specified order (check 7,
+ * keyid domain against the body's sender, belongs to the route that knows the body). Failures are
+ * {@link Problem}s: 401 signature-invalid, unknown-key, signature-expired, wrong-destination,
+ * replayed.
+ */
+public final class RequestVerifier {
+  static final Duration NONCE_TTL = Duration.ofSeconds(600);
+
+  /** Finds the Ed25519 public keys a keyid may sign with; an empty list means unknown. */
+  public interface KeyResolver {
+    Future<List<byte[]>> keys(String keyId);
+  }
+
+  public record Verified(String keyId, byte[] publicKey) {
+  }
+
+  private final Vertx vertx;
+  private final KeyResolver keys;
+  private final SharedCache nonces;
+  private final Set<String> authorities;
+  private final long skewSeconds;
+  private final Clock clock;
+
+  public RequestVerifier(Vertx vertx, KeyResolver keys, SharedCache nonces, Set<String> authorities, long skewSeconds, Clock clock) {
+    this.vertx = vertx;
+    this.keys = keys;
+    this.nonces = nonces;
+    this.authorities = authorities;
+    this.skewSeconds = skewSeconds;
+    this.clock = clock;
+  }
+
+  public Future<Verified> verify(SignedRequest request, byte[] body) {
+    SignatureParams params;
+    byte[] signature;
+    byte[] base;
+    try {
+      params = SignatureParams.parseHeader(request.header().apply("Signature-Input"));
+      Map.Entry<String, byte[]> sig = SignatureParams.parseSignatureHeader(request.header().apply("Signature"));
+      if (!sig.getKey().equals(params.label())) {
+        throw new MalformedSignatureException("Signature and Signature-Input name different labels");
+      }
+      signature = sig.getValue();
+      checkCoverage(params, body);
+      base = request.signatureBase(params);
+    } catch (MalformedSignatureException e) {
+      return Future.failedFuture(invalid(e.getMessage()));
+    }
+    String keyId = params.keyId();
+    return keys.keys(keyId).compose(candidates -> {
+      if (candidates.isEmpty()) {
+        return Future.failedFuture(new Problem(401, "unknown-key", "no key is known for keyid " + keyId));
+      }
+      long now = clock.instant().getEpochSecond();
+      long created = params.created();
+      if (Math.abs(now - created) > skewSeconds) {
+        return Future.failedFuture(new Problem(401, "signature-expired", "created is outside ±" + skewSeconds + " s of this server's clock"));
+      }
+      if (params.expires() != null && params.expires() < now) {
+        return Future.failedFuture(new Problem(401, "signature-expired", "the signature has expired"));
+      }
+      if (!authorities.contains(request.authority())) {
+        return Future.failedFuture(new Problem(401, "wrong-destination", "the request was signed for " + request.authority() + ", not this server"));
+      }
+      return vertx.executeBlocking(() -> checkSignature(request, body, candidates, base, signature), false)
+          .compose(publicKey -> nonces.putIfAbsent("nonce:" + keyId + ":" + params.nonce(), "1", NONCE_TTL)
+              .compose(first -> first ? Future.succeededFuture(new Verified(keyId, publicKey))
+                  : Future.failedFuture(new Problem(401, "replayed", "this nonce was already used"))));
+    });
+  }
+
+  private static byte[] checkSignature(SignedRequest request, byte[] body, List<byte[]> candidates, byte[] base, byte[] signature) {
+    String digest = request.header().apply("Content-Digest");
+    if (body != null && body.length > 0 && !ContentDigest.matches(digest, body)) {
+      throw invalid("Content-Digest does not match the body");
+    }
+    for (byte[] key : candidates) {
+      if (Ed25519.verify(key, base, signature)) {
+        return key;
+      }
+    }
+    throw invalid("the signature does not verify");
+  }
+
+  /** What we require to be covered, so that nothing that matters can change in transit. */
+  private static void checkCoverage(SignatureParams params, byte[] body) {
+    for (String required : List.of("@method", "@authority", "@path", "@query")) {
+      if (!params.components().contains(required)) {
+        throw new MalformedSignatureException("the signature must cover " + required);
+      }
+    }
+    if (body != null && body.length > 0 && !params.components().contains("content-digest")) {
+      throw new MalformedSignatureException("a request with a body must cover content-digest");
+    }
+    if (params.created() == null) {
+      throw new MalformedSignatureException("created is required");
+    }
+    if (params.keyId() == null || params.keyId().isEmpty() || params.keyId().length() > 300) {
+      throw new MalformedSignatureException("keyid is required");
+    }
+    if (params.alg() != null && !params.alg().equals("ed25519")) {
+      throw new MalformedSignatureException("alg " + params.alg() + " is not accepted, only ed25519");
+    }
+    if (params.nonce() == null || params.nonce().length() < 16 || params.nonce().length() > 64) {
+      throw new MalformedSignatureException("a nonce of 16 to 64 characters is required");
+    }
+    if (params.expires() != null && params.expires() < params.created()) {
+      throw new MalformedSignatureException("expires is before created");
+    }
+  }
+
+  private static Problem invalid(String detail) {
+    return new Problem(401, "signature-invalid", detail);
+  }
+}
