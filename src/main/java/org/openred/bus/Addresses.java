@@ -20,6 +20,14 @@ public final class Addresses {
   /** Node: answers who this node is; clustered, so any instance of a node can ask any other. */
   public static final String NODE_DESCRIBE = "openred.node.describe";
 
+  /** Registry (role registry or all): node records, PROTOCOL.md section 6a. */
+  public static final String REGISTRY_REGISTER = "openred.registry.register";
+  public static final String REGISTRY_HEARTBEAT = "openred.registry.heartbeat";
+  public static final String REGISTRY_DISCOVER = "openred.registry.discover";
+
+  /** Discovery (node side): from a domain to its federation endpoint and keys, PROTOCOL.md section 3. */
+  public static final String DISCOVERY_RESOLVE = "openred.discovery.resolve";
+
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";
 }

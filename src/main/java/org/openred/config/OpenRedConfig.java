@@ -34,6 +34,7 @@ public record OpenRedConfig(
     String domain,
     URI publicUrl,
     Optional<URI> registryUrl,
+    int registryHeartbeatSeconds,
     StorageConfig storage,
     Optional<URI> redisUrl,
     Optional<HostAndPort> dnsServer,
@@ -88,6 +89,7 @@ public record OpenRedConfig(
     URI publicUrl = s.raw(Option.PUBLIC_URL).map(v -> httpUrl(Option.PUBLIC_URL, v))
         .orElseGet(() -> URI.create((tls ? "https://" : "http://") + domain));
     Optional<URI> registry = s.raw(Option.REGISTRY).map(v -> httpUrl(Option.REGISTRY, v));
+    int heartbeat = s.integer(Option.REGISTRY_HEARTBEAT, 60, 1, 3600);
     StorageConfig storage = storage(s.raw(Option.DB).orElse("sqlite"), dataDir);
     Optional<URI> redis = s.raw(Option.REDIS).map(OpenRedConfig::redisUrl);
     Optional<HostAndPort> dns = s.raw(Option.DNS).map(v -> hostAndPort(Option.DNS, v));
@@ -117,7 +119,7 @@ public record OpenRedConfig(
       throw new ConfigException(Option.LOG_LEVEL.flagName() + ": '" + logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
     }
     Optional<byte[]> masterKey = s.envOnly(Option.MASTER_KEY).map(OpenRedConfig::masterKey);
-    return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, storage, redis, dns,
+    return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, heartbeat, storage, redis, dns,
         peers, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
         bodyLimit, requestTimeout, clockSkew, logLevel, masterKey);
   }

@@ -17,6 +17,7 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option PUBLIC_URL = of("public-url", "URL", "http://<domain>", "URL at which other nodes and browsers reach this node");
   public static final Option REGISTRY = of("registry", "URL", "none", "registry to register with and discover through");
   public static final Option DB = of("db", "URL", "sqlite", "sqlite, sqlite:PATH, or postgresql://user@host:port/db");
+  public static final Option REGISTRY_HEARTBEAT = of("registry-heartbeat", "SECONDS", "60", "interval of heartbeats to the registry");
   public static final Option REDIS = of("redis", "URL", "none", "redis://host:port for the shared cache");
   public static final Option DNS = of("dns", "HOST:PORT", "system", "DNS resolver for SRV and TXT discovery");
   public static final Option PEERS = of("peers", "D=URL,...", "none", "static map from domain to base URL");
@@ -37,7 +38,7 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option MASTER_KEY = new Option("master-key", "B64U", "data/master.key",
       "secret the at-rest master key derives from (environment only)", true);
 
-  public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, DB,
+  public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, REGISTRY_HEARTBEAT, DB,
       REDIS, DNS, PEERS, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
       CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, CLOCK_SKEW, LOG_LEVEL, MASTER_KEY);
 

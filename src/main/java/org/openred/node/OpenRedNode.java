@@ -4,16 +4,22 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.openred.cache.SharedCache;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.CryptoSandboxVerticle;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.net.Dns;
+import org.openred.net.OutboundHttp;
+import org.openred.registry.RegistryClientVerticle;
+import org.openred.registry.RegistryVerticle;
 import org.openred.store.Database;
 import org.openred.store.Migrations;
 import org.openred.web.HttpVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -85,14 +91,26 @@ public final class OpenRedNode {
 
   private static Future<OpenRedNode> deploy(Vertx vertx, OpenRedConfig config) {
     String instanceId = UUID.randomUUID().toString();
-    return Database.open(vertx, config.storage()).compose(database -> Migrations.migrate(database)
-        .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
-        .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
-        .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(config, database),
-            new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
-        .compose(ignored -> new CryptoClient(vertx).publicKeys())
-        .map(keys -> new OpenRedNode(vertx, config, database, keys, instanceId))
-        .recover(failure -> database.close().transform(ignored -> Future.failedFuture(failure))));
+    return Database.open(vertx, config.storage()).compose(database -> {
+      Dns dns = new Dns(vertx, config);
+      NodeServices services = new NodeServices(config, database, SharedCache.create(vertx, config), dns,
+          new OutboundHttp(vertx, dns, config), Clock.systemUTC());
+      return Migrations.migrate(database)
+          .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
+          .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
+          .compose(ignored -> config.role().runsRegistry()
+              ? vertx.deployVerticle(new RegistryVerticle(config, database, services.cache(), services.http(), services.clock()))
+              : Future.succeededFuture())
+          .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(services),
+              new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+          .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()
+              ? vertx.deployVerticle(new RegistryClientVerticle(services))
+              : Future.succeededFuture())
+          .compose(ignored -> new CryptoClient(vertx).publicKeys())
+          .map(keys -> new OpenRedNode(vertx, config, database, keys, instanceId))
+          .recover(failure -> services.close().transform(ignored -> database.close())
+              .transform(ignored -> Future.failedFuture(failure)));
+    });
   }
 
   /** Undeploys every verticle, closes storage and Vert.x (and leaves the cluster). */

@@ -18,7 +18,9 @@ import org.openred.bus.Failures;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.node.NodeServices;
 import org.openred.node.Software;
+import org.openred.registry.RegistryRoutes;
 import org.openred.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,18 +39,22 @@ public final class HttpVerticle extends VerticleBase {
   public static final String JSON_BODY = "openred.json";
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
 
+  private final NodeServices services;
   private final OpenRedConfig config;
   private final Database database;
+  private NodePublicKeys keys;
   private JsonObject wellKnown;
 
-  public HttpVerticle(OpenRedConfig config, Database database) {
-    this.config = config;
-    this.database = database;
+  public HttpVerticle(NodeServices services) {
+    this.services = services;
+    this.config = services.config();
+    this.database = services.database();
   }
 
   @Override
   public Future<?> start() {
-    return new CryptoClient(vertx).publicKeys().compose(keys -> {
+    return new CryptoClient(vertx).publicKeys().compose(loaded -> {
+      keys = loaded;
       wellKnown = wellKnownDocument(config, keys);
       HttpServer server = vertx.createHttpServer(serverOptions());
       return server.requestHandler(router()).listen(config.httpPort(), config.httpHost());
@@ -76,6 +82,9 @@ public final class HttpVerticle extends VerticleBase {
       router.route(api).handler(HttpVerticle::jsonBody);
     }
     router.get("/api/v1/health").handler(this::health);
+    if (config.role().runsRegistry()) {
+      new RegistryRoutes(vertx, services).mount(router, keys);
+    }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()
           .putHeader("Content-Type", "application/json")
@@ -94,7 +103,7 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Every body on the API must be strict JSON: parsed once here, handlers read {@link #JSON_BODY}. */
   private static void jsonBody(RoutingContext ctx) {
-    if (!BODY_METHODS.contains(ctx.request().method())) {
+    if (!BODY_METHODS.contains(ctx.request().method()) || ctx.body().length() <= 0) {
       ctx.next();
       return;
     }

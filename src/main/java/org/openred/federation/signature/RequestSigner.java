@@ -12,6 +12,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Signs outgoing federation and registry requests (PROTOCOL.md section 4) with the node key held
@@ -20,12 +21,18 @@ import java.util.Map;
  */
 public final class RequestSigner {
   public static final String LABEL = "sig1";
-  private final CryptoClient crypto;
+  private final Function<byte[], Future<byte[]>> signature;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
+  /** Signs with the node key held by the crypto sandbox. */
   public RequestSigner(CryptoClient crypto, Clock clock) {
-    this.crypto = crypto;
+    this(crypto::sign, clock);
+  }
+
+  /** Signs with any Ed25519 signing function (tests sign as made-up nodes this way). */
+  public RequestSigner(Function<byte[], Future<byte[]>> signature, Clock clock) {
+    this.signature = signature;
     this.clock = clock;
   }
 
@@ -48,9 +55,9 @@ public final class RequestSigner {
     SignedRequest request = SignedRequest.of(method, SignedRequest.authority(url.getScheme(), url.getHost(), url.getPort()),
         url.getRawPath(), url.getRawQuery(), headers);
     byte[] base = request.signatureBase(params);
-    return crypto.sign(base).map(signature -> {
+    return signature.apply(base).map(signed -> {
       headers.put("Signature-Input", LABEL + "=" + params.serialize());
-      headers.put("Signature", LABEL + "=:" + Base64.getEncoder().encodeToString(signature) + ":");
+      headers.put("Signature", LABEL + "=:" + Base64.getEncoder().encodeToString(signed) + ":");
       return headers;
     });
   }
