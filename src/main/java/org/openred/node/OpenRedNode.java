@@ -9,6 +9,7 @@ import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.CryptoSandboxVerticle;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.discovery.DiscoveryVerticle;
 import org.openred.net.Dns;
 import org.openred.net.OutboundHttp;
 import org.openred.registry.RegistryClientVerticle;
@@ -103,6 +104,9 @@ public final class OpenRedNode {
               : Future.succeededFuture())
           .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(services),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+          .compose(ignored -> config.role().runsNode()
+              ? vertx.deployVerticle(new DiscoveryVerticle(services))
+              : Future.succeededFuture())
           .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()
               ? vertx.deployVerticle(new RegistryClientVerticle(services))
               : Future.succeededFuture())
