@@ -100,7 +100,8 @@ public final class OpenRedNode {
           .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
           .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
           .compose(ignored -> config.role().runsRegistry()
-              ? vertx.deployVerticle(new RegistryVerticle(config, database, services.cache(), services.http(), services.clock()))
+              ? vertx.deployVerticle(() -> new RegistryVerticle(config, database, services.cache(), services.http(), services.clock()),
+                  new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
               : Future.succeededFuture())
           .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(services),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))

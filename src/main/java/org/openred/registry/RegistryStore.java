@@ -15,17 +15,21 @@ import java.util.Optional;
 public final class RegistryStore {
   private static final String COLUMNS = "node_id, domain, api_url, sig_key, dh_key, registered_at, updated_at, last_seen";
   private final Pool pool;
+  private final SqlTemplate<Map<String, Object>, RowSet<Row>> byNodeId;
+  private final SqlTemplate<Map<String, Object>, RowSet<Row>> byDomain;
 
   public RegistryStore(Pool pool) {
     this.pool = pool;
+    this.byNodeId = SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM registry_nodes WHERE node_id = #{v}");
+    this.byDomain = SqlTemplate.forQuery(pool, "SELECT " + COLUMNS + " FROM registry_nodes WHERE domain = #{v}");
   }
 
   public Future<Optional<NodeRecord>> byNodeId(String nodeId) {
-    return one("SELECT " + COLUMNS + " FROM registry_nodes WHERE node_id = #{v}", nodeId);
+    return one(byNodeId, nodeId);
   }
 
   public Future<Optional<NodeRecord>> byDomain(String domain) {
-    return one("SELECT " + COLUMNS + " FROM registry_nodes WHERE domain = #{v}", domain);
+    return one(byDomain, domain);
   }
 
   /** Nodes whose domain starts with {@code prefix}, or whose node_id does, in domain order. */
@@ -74,8 +78,8 @@ public final class RegistryStore {
             .execute(Map.of("now", now, "id", nodeId)).map(existing));
   }
 
-  private Future<Optional<NodeRecord>> one(String sql, String value) {
-    return SqlTemplate.forQuery(pool, sql).execute(Map.of("v", value))
+  private static Future<Optional<NodeRecord>> one(SqlTemplate<Map<String, Object>, RowSet<Row>> query, String value) {
+    return query.execute(Map.of("v", value))
         .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(NodeRecord.of(rows.iterator().next())));
   }
 

@@ -68,6 +68,8 @@ public final class Database {
     if (config.engine() == StorageConfig.Engine.POSTGRESQL) {
       PgConnectOptions connect = PgConnectOptions.fromUri(config.postgresUri())
           .setReconnectAttempts(0)
+          .setCachePreparedStatements(true)
+          .setPreparedStatementCacheMaxSize(256)
           .setPipeliningLimit(256);
       return PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
