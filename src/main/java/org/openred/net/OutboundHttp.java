@@ -37,7 +37,7 @@ public final class OutboundHttp {
     }
   }
 
-  public record Response(int status, Buffer body) {
+  public record Response(int status, String contentType, Buffer body) {
   }
 
   private final Vertx vertx;
@@ -127,7 +127,8 @@ public final class OutboundHttp {
             }
           });
           response.exceptionHandler(failure -> promise.tryFail(new Problem(502, "peer-unreachable", host + ": " + oneLine(failure))));
-          response.endHandler(ignored -> promise.tryComplete(new Response(response.statusCode(), received)));
+          response.endHandler(ignored -> promise.tryComplete(
+              new Response(response.statusCode(), response.getHeader("Content-Type"), received)));
         });
     return promise.future().eventually(() -> {
       vertx.cancelTimer(timer);

@@ -9,12 +9,14 @@ import io.vertx.ext.web.RoutingContext;
 import org.openred.bus.Addresses;
 import org.openred.crypto.B64u;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.federation.Envelope;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.web.HttpVerticle;
 import org.openred.web.Problem;
 import org.openred.web.SignedRequests;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -24,10 +26,12 @@ import java.util.List;
 public final class RegistryRoutes {
   private final Vertx vertx;
   private final SignedRequests signatures;
+  private final EnvelopeForwarder forwarder;
 
   public RegistryRoutes(Vertx vertx, NodeServices services) {
     this.vertx = vertx;
     this.signatures = new SignedRequests(services);
+    this.forwarder = new EnvelopeForwarder(vertx, services);
   }
 
   public void mount(Router router, NodePublicKeys registryKeys) {
@@ -41,6 +45,53 @@ public final class RegistryRoutes {
     router.post("/api/v1/nodes/:id/heartbeat").handler(this::heartbeat);
     router.get("/api/v1/nodes/discover").handler(this::discover);
     router.get("/api/v1/nodes/:id/status").handler(this::status);
+    router.post("/api/v1/messages/route").handler(this::route);
+  }
+
+  /**
+   * Forwards an ORF envelope at once to the node of {@code to.domain}, signed by the registry, and
+   * answers what that node answered. Nothing is stored. The sender must sign the request and the
+   * envelope, and be the envelope's {@code from}.
+   */
+  private void route(RoutingContext ctx) {
+    JsonObject envelope = ctx.get(HttpVerticle.JSON_BODY);
+    if (envelope == null) {
+      throw new Problem(400, "malformed-json", "the body must be an ORF envelope");
+    }
+    JsonObject from = envelope.getValue("from") instanceof JsonObject f ? f : null;
+    JsonObject to = envelope.getValue("to") instanceof JsonObject t ? t : null;
+    if (from == null || to == null || !(from.getValue("node_id") instanceof String) || !(to.getValue("domain") instanceof String)) {
+      throw new Problem(400, "invalid-envelope", "from.node_id and to.domain are required");
+    }
+    String[] target = Envelope.route(envelope);
+    signatures.verify(ctx, keyId -> lookup(keyId).map(node -> node == null ? List.of()
+            : List.of(B64u.decode(node.getJsonObject("keys").getString("sig")))))
+        .compose(verified -> {
+          if (!verified.keyId().equals(from.getString("node_id"))) {
+            return Future.failedFuture(new Problem(403, "origin-mismatch", "the envelope's from.node_id is not the signer"));
+          }
+          if (!Envelope.signatureValid(envelope, verified.publicKey())) {
+            return Future.failedFuture(new Problem(400, "envelope-signature-invalid", "the envelope signature does not verify"));
+          }
+          return vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER,
+              new JsonObject().put("domain", to.getString("domain")));
+        })
+        .compose(reply -> {
+          JsonArray nodes = reply.body().getJsonArray("nodes");
+          if (nodes.isEmpty()) {
+            return Future.failedFuture(new Problem(404, "unknown-node", "no node is registered for " + to.getString("domain")));
+          }
+          return forwarder.forward(URI.create(nodes.getJsonObject(0).getString("api_url")), target[0], target[1], ctx.body().buffer());
+        })
+        .onSuccess(answer -> {
+          ctx.response().setStatusCode(answer.status());
+          String type = answer.contentType();
+          if (type != null) {
+            ctx.response().putHeader("Content-Type", type);
+          }
+          ctx.response().end(answer.body());
+        })
+        .onFailure(ctx::fail);
   }
 
   private void register(RoutingContext ctx) {

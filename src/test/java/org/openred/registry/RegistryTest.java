@@ -119,8 +119,10 @@ class RegistryTest {
     assertEquals("a.test:18081", discover("node_id=" + a.nodeId).getJsonObject(0).getString("domain"));
     FakeNode b = fake("b.test:18082");
     assertEquals(201, register(b, b.registration()).statusCode());
-    assertEquals(2, discover("q=" + URLEncoder.encode("", StandardCharsets.UTF_8) + "a").size() + discover("q=b").size());
+    // Queries with a dot can only match domains (node_ids are base32).
+    assertEquals("a.test:18081", discover("q=" + URLEncoder.encode("a.t", StandardCharsets.UTF_8)).getJsonObject(0).getString("domain"));
     assertEquals(1, discover("q=b.te&limit=5").size());
+    assertEquals(1, discover("q=" + a.nodeId.substring(0, 10)).size());
     assertEquals(0, discover("domain=nobody.test").size());
 
     // The node moves to a new URL and domain: the record follows, the old domain is free.
@@ -210,6 +212,69 @@ class RegistryTest {
     String type = new JsonObject(response.body()).getString("type");
     assertTrue(type.equals("forbidden-url") || type.equals("unresolvable-url"), response.body());
     assertEquals(0, discover("node_id=" + a.nodeId).size());
+  }
+
+  @Test
+  @DisplayName("POST /messages/route forwards a signed envelope at once, signed by the registry, and answers the target's answer")
+  void routeEnvelope() throws Exception {
+    OpenRedNode registry = registry(StorageEngines.SQLITE, true);
+    FakeNode sender = fake("sender.test");
+    FakeNode target = fake("target.test");
+    assertEquals(201, register(sender, sender.registration()).statusCode());
+    assertEquals(201, register(target, target.registration()).statusCode());
+    URI route = url("/api/v1/messages/route");
+
+    JsonObject envelope = sender.envelope("direct_message", "target.test", new JsonObject().put("conversationId", "c1"));
+    byte[] body = envelope.toBuffer().getBytes();
+    HttpResponse<String> answer = FakeNode.post(route, sender.sign("POST", route, body), body);
+    assertEquals(202, answer.statusCode(), answer.body());
+    assertEquals(true, new JsonObject(answer.body()).getBoolean("accepted"));
+
+    FakeNode.Received forwarded = target.received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals("POST", forwarded.method());
+    assertEquals("/federation/v1/messages", forwarded.path());
+    assertEquals(envelope, new JsonObject(forwarded.body()));
+    // The target can check the forwarded request against the registry's published key.
+    byte[] registryKey = B64u.decode(registry.keys().signingPublicKey());
+    var params = org.openred.federation.signature.SignatureParams.parseHeader(forwarded.headers().get("signature-input"));
+    assertEquals("registry", params.keyId());
+    var base = org.openred.federation.signature.SignedRequest.of("POST", "127.0.0.1:" + target.port, forwarded.path(), null,
+        forwarded.headers()).signatureBase(params);
+    var signature = org.openred.federation.signature.SignatureParams.parseSignatureHeader(forwarded.headers().get("signature"));
+    assertTrue(Ed25519.verify(registryKey, base, signature.getValue()));
+    assertTrue(org.openred.federation.signature.ContentDigest.matches(forwarded.headers().get("content-digest"), forwarded.body().getBytes()));
+
+    JsonObject rotate = sender.envelope("conversation_rotate", "target.test", new JsonObject().put("conversationId", "c1"));
+    byte[] rotateBody = rotate.toBuffer().getBytes();
+    assertEquals(202, FakeNode.post(route, sender.sign("POST", route, rotateBody), rotateBody).statusCode());
+    FakeNode.Received put = target.received.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals("PUT", put.method());
+    assertEquals("/federation/v1/conversations/c1/session_key", put.path());
+  }
+
+  @Test
+  @DisplayName("Routing refuses unsigned requests, envelopes of another sender, bad envelope signatures, unknown targets and types")
+  void routeRefusals() {
+    registry(StorageEngines.SQLITE, true);
+    FakeNode sender = fake("sender.test");
+    FakeNode other = fake("other.test");
+    FakeNode target = fake("target.test");
+    for (FakeNode node : List.of(sender, other, target)) {
+      assertEquals(201, register(node, node.registration()).statusCode());
+    }
+    URI route = url("/api/v1/messages/route");
+    byte[] good = sender.envelope("direct_message", "target.test", new JsonObject()).toBuffer().getBytes();
+    assertProblem(401, "signature-invalid", FakeNode.post(route, Map.of(), good));
+    assertProblem(403, "origin-mismatch", FakeNode.post(route, other.sign("POST", route, good), good));
+    JsonObject forged = sender.envelope("direct_message", "target.test", new JsonObject());
+    forged.getJsonObject("to").put("username", "mallory");
+    byte[] forgedBytes = forged.toBuffer().getBytes();
+    assertProblem(400, "envelope-signature-invalid", FakeNode.post(route, sender.sign("POST", route, forgedBytes), forgedBytes));
+    byte[] nowhere = sender.envelope("direct_message", "nowhere.test", new JsonObject()).toBuffer().getBytes();
+    assertProblem(404, "unknown-node", FakeNode.post(route, sender.sign("POST", route, nowhere), nowhere));
+    byte[] unknownType = sender.envelope("teleport", "target.test", new JsonObject()).toBuffer().getBytes();
+    assertProblem(400, "unknown-envelope-type", FakeNode.post(route, sender.sign("POST", route, unknownType), unknownType));
+    assertTrue(target.received.isEmpty(), "nothing reached the target");
   }
 
   @Test

@@ -37,12 +37,38 @@ public final class FakeNode implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private volatile Supplier<String> document = this::keyDocument;
   private final HttpServer server;
+  /** Every request other than the key document, as received. */
+  public final java.util.concurrent.BlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
+
+  public record Received(String method, String path, Map<String, String> headers, Buffer body) {
+  }
 
   public FakeNode(String domain) {
     this.domain = domain;
     server = TestNodes.await(vertx.createHttpServer()
-        .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(document.get()))
+        .requestHandler(request -> {
+          if (request.path().equals("/.well-known/openred")) {
+            request.response().putHeader("Content-Type", "application/json").end(document.get());
+            return;
+          }
+          request.body().onSuccess(body -> {
+            Map<String, String> headers = new java.util.HashMap<>();
+            request.headers().forEach(h -> headers.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
+            received.add(new Received(request.method().name(), request.path(), headers, body));
+            request.response().setStatusCode(202).putHeader("Content-Type", "application/json").end("{\"accepted\":true}");
+          });
+        })
         .listen(port, "127.0.0.1"));
+  }
+
+  /** A signed ORF envelope from this node. */
+  public JsonObject envelope(String type, String toDomain, JsonObject payload) {
+    JsonObject envelope = new JsonObject().put("version", "1").put("id", java.util.UUID.randomUUID().toString()).put("type", type)
+        .put("from", new JsonObject().put("node_id", nodeId).put("domain", domain).put("username", "alice"))
+        .put("to", new JsonObject().put("domain", toDomain).put("username", "bob"))
+        .put("timestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+        .put("payload", payload);
+    return envelope.put("signature", B64u.encode(Ed25519.sign(signingPrivate, org.openred.federation.Envelope.signingInput(envelope))));
   }
 
   public String apiUrl() {
