@@ -2,6 +2,7 @@
 # Discovery by domain over HTTP with 100,000 registered nodes in PostgreSQL: p50/p99 latency and
 # requests/s, without and with Redis in front. Load from wrk (Debian package) on this same machine.
 # Usage: bench/registry-discovery.sh [seconds] [connections]   (defaults 20 s, 32 connections)
+# JVM options of the registry: BENCH_JAVA_OPTS (default -Xmx512m).
 # Needs PostgreSQL on 127.0.0.1:5432 (database test) and Redis on 127.0.0.1:6379, as the tests do.
 set -euo pipefail
 export PGOPTIONS="-c client_min_messages=warning"
@@ -20,7 +21,7 @@ cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "
 trap cleanup EXIT
 
 start_registry() { # extra options...
-  java -Xmx512m -jar target/openred.jar registry --data "$work/data" --http-host 127.0.0.1 --http-port "$port" \
+  java ${BENCH_JAVA_OPTS:--Xmx512m} -jar target/openred.jar registry --data "$work/data" --http-host 127.0.0.1 --http-port "$port" \
     --domain "127.0.0.1:$port" --db "$pg" --log-level warn "$@" >"$work/registry.log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/health"; do sleep 0.1; done
