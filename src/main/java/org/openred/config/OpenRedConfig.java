@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The whole configuration of one OpenRed process, read once at start-up from flags, then
@@ -51,8 +50,6 @@ public record OpenRedConfig(
     String logLevel,
     Optional<byte[]> masterKeySecret) {
 
-  private static final Pattern DOMAIN = Pattern.compile(
-      "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$");
   private static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug", "trace");
 
   public record HostAndPort(String host, int port) {
@@ -82,7 +79,7 @@ public record OpenRedConfig(
     int httpPort = s.integer(Option.HTTP_PORT, 8080, 1, 65535);
     String httpHost = s.raw(Option.HTTP_HOST).orElse("0.0.0.0");
     String domain = s.raw(Option.DOMAIN).map(d -> d.toLowerCase(Locale.ROOT)).orElse("localhost:" + httpPort);
-    if (!DOMAIN.matcher(domain).matches() || portOutOfRange(domain)) {
+    if (!FederationDomain.isValid(domain)) {
       throw new ConfigException(Option.DOMAIN.flagName() + ": '" + domain + "' is not a host name with an optional :port");
     }
     boolean tls = s.raw(Option.TLS_CERT).isPresent();
@@ -122,15 +119,6 @@ public record OpenRedConfig(
     return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, heartbeat, storage, redis, dns,
         peers, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
         bodyLimit, requestTimeout, clockSkew, logLevel, masterKey);
-  }
-
-  private static boolean portOutOfRange(String domain) {
-    int colon = domain.lastIndexOf(':');
-    if (colon < 0) {
-      return false;
-    }
-    int port = Integer.parseInt(domain.substring(colon + 1));
-    return port < 1 || port > 65535;
   }
 
   private static URI httpUrl(Option option, String value) {
@@ -215,7 +203,7 @@ public record OpenRedConfig(
         throw new ConfigException("--peers: '" + entry.trim() + "' is not domain=url");
       }
       String domain = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-      if (!DOMAIN.matcher(domain).matches()) {
+      if (!FederationDomain.isValid(domain)) {
         throw new ConfigException("--peers: '" + domain + "' is not a domain");
       }
       peers.put(domain, httpUrl(Option.PEERS, entry.substring(eq + 1).trim()));

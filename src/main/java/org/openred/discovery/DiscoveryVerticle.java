@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
+import org.openred.config.FederationDomain;
 import org.openred.net.Dns;
 import org.openred.net.OutboundHttp;
 import org.openred.node.NodeServices;
@@ -44,7 +45,6 @@ public final class DiscoveryVerticle extends VerticleBase {
   static final Duration MAX_KEY_TTL = Duration.ofDays(7);
   static final Duration REFRESH_INTERVAL = Duration.ofMinutes(5);
   private static final Pattern TXT_PIN = Pattern.compile("^v=openred1;\\s*k=ed25519;\\s*p=([A-Za-z0-9_-]{43})$");
-  private static final Pattern DOMAIN = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$");
 
   private final NodeServices services;
   private PeerKeyStore pins;
@@ -65,11 +65,11 @@ public final class DiscoveryVerticle extends VerticleBase {
   /** {domain, refresh?}: refresh re-fetches the key document, at most once per 5 minutes per domain. */
   private void handle(Message<JsonObject> message) {
     String domain = message.body() == null ? null : message.body().getString("domain");
-    if (domain == null || !DOMAIN.matcher(domain.toLowerCase(Locale.ROOT)).matches()) {
+    String normalised = FederationDomain.normalise(domain);
+    if (normalised == null) {
       Failures.fail(message, 400, "invalid-domain", "not a federation domain: " + domain);
       return;
     }
-    String normalised = domain.toLowerCase(Locale.ROOT);
     boolean refresh = message.body().getBoolean("refresh", false);
     resolve(normalised, refresh).onSuccess(message::reply).onFailure(failure -> {
       if (failure instanceof Problem problem) {
@@ -262,8 +262,7 @@ public final class DiscoveryVerticle extends VerticleBase {
         .put("ttl", ttl);
   }
 
-  static String hostOf(String domain) {
-    int colon = domain.lastIndexOf(':');
-    return colon < 0 ? domain : domain.substring(0, colon);
+  private static String hostOf(String domain) {
+    return FederationDomain.host(domain);
   }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.cache.SharedCache;
+import org.openred.config.FederationDomain;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
@@ -30,7 +31,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The registry's directory (PROTOCOL.md section 6a): registration with proof of possession and
@@ -41,7 +41,6 @@ import java.util.regex.Pattern;
 public final class RegistryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryVerticle.class);
   private static final Duration CACHE_TTL = Duration.ofSeconds(60);
-  private static final Pattern DOMAIN = Pattern.compile("^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*(:[0-9]{1,5})?$");
   public static final int MAX_SEARCH = 100;
 
   private final OpenRedConfig config;
@@ -95,10 +94,10 @@ public final class RegistryVerticle extends VerticleBase {
    */
   private Future<JsonObject> register(JsonObject body) {
     String nodeId = text(body, "node_id");
-    String domain = text(body, "domain").toLowerCase(Locale.ROOT);
+    String domain = FederationDomain.normalise(text(body, "domain"));
     String sig = text(body.getJsonObject("keys", new JsonObject()), "sig");
     String dh = text(body.getJsonObject("keys", new JsonObject()), "dh");
-    if (!DOMAIN.matcher(domain).matches()) {
+    if (domain == null) {
       throw new Problem(400, "invalid-field", "domain is not a host name with an optional :port");
     }
     try {
