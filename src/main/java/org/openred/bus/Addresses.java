@@ -28,6 +28,17 @@ public final class Addresses {
   /** Discovery (node side): from a domain to its federation endpoint and keys, PROTOCOL.md section 3. */
   public static final String DISCOVERY_RESOLVE = "openred.discovery.resolve";
 
+  /** Federation inbound: store and dispatch received envelopes; every accepted envelope is published on INBOUND. */
+  public static final String FEDERATION_RECEIVE = "openred.federation.receive";
+  public static final String FEDERATION_INBOUND = "openred.federation.inbound";
+  /** Federation outbound: build, sign and queue an envelope; nudge the delivery worker. */
+  public static final String FEDERATION_SEND = "openred.federation.send";
+  public static final String FEDERATION_OUTBOX_NUDGE = "openred.federation.outbox.nudge";
+  public static final String FEDERATION_METRICS = "openred.federation.metrics";
+
+  /** Accounts: a local user's published keys ({userId}), used by the federation API. */
+  public static final String ACCOUNTS_PUBLIC_KEY = "openred.accounts.public-key";
+
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";
 }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole configuration of one OpenRed process, read once at start-up from flags, then
@@ -38,6 +39,9 @@ public record OpenRedConfig(
     Optional<URI> redisUrl,
     Optional<HostAndPort> dnsServer,
     Map<String, URI> peers,
+    Set<String> federationAllow,
+    Set<String> federationDeny,
+    int federationRate,
     Optional<Path> tlsCert,
     Optional<Path> tlsKey,
     Optional<Path> trustCa,
@@ -91,6 +95,9 @@ public record OpenRedConfig(
     Optional<URI> redis = s.raw(Option.REDIS).map(OpenRedConfig::redisUrl);
     Optional<HostAndPort> dns = s.raw(Option.DNS).map(v -> hostAndPort(Option.DNS, v));
     Map<String, URI> peers = s.raw(Option.PEERS).map(OpenRedConfig::peers).orElse(Map.of());
+    Set<String> allow = s.raw(Option.FEDERATION_ALLOW).map(v -> domains(Option.FEDERATION_ALLOW, v)).orElse(Set.of());
+    Set<String> deny = s.raw(Option.FEDERATION_DENY).map(v -> domains(Option.FEDERATION_DENY, v)).orElse(Set.of());
+    int federationRate = s.integer(Option.FEDERATION_RATE, 2000, 1, 1_000_000);
     Optional<Path> tlsCert = s.raw(Option.TLS_CERT).map(v -> readableFile(Option.TLS_CERT, v));
     Optional<Path> tlsKey = s.raw(Option.TLS_KEY).map(v -> readableFile(Option.TLS_KEY, v));
     if (tlsCert.isPresent() != tlsKey.isPresent()) {
@@ -117,7 +124,7 @@ public record OpenRedConfig(
     }
     Optional<byte[]> masterKey = s.envOnly(Option.MASTER_KEY).map(OpenRedConfig::masterKey);
     return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, heartbeat, storage, redis, dns,
-        peers, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
+        peers, allow, deny, federationRate, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
         bodyLimit, requestTimeout, clockSkew, logLevel, masterKey);
   }
 
@@ -209,6 +216,21 @@ public record OpenRedConfig(
       peers.put(domain, httpUrl(Option.PEERS, entry.substring(eq + 1).trim()));
     }
     return Collections.unmodifiableMap(peers);
+  }
+
+  private static Set<String> domains(Option option, String value) {
+    Set<String> domains = new java.util.LinkedHashSet<>();
+    for (String entry : value.split(",")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      String domain = FederationDomain.normalise(entry.trim());
+      if (domain == null) {
+        throw new ConfigException(option.flagName() + ": '" + entry.trim() + "' is not a domain");
+      }
+      domains.add(domain);
+    }
+    return Set.copyOf(domains);
   }
 
   private static List<String> members(String value) {

@@ -21,6 +21,9 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option REDIS = of("redis", "URL", "none", "redis://host:port for the shared cache");
   public static final Option DNS = of("dns", "HOST:PORT", "system", "DNS resolver for SRV and TXT discovery");
   public static final Option PEERS = of("peers", "D=URL,...", "none", "static map from domain to base URL");
+  public static final Option FEDERATION_ALLOW = of("federation-allow", "D,...", "all", "only these domains may federate with this node");
+  public static final Option FEDERATION_DENY = of("federation-deny", "D,...", "none", "these domains may not federate with this node");
+  public static final Option FEDERATION_RATE = of("federation-rate", "N", "2000", "requests per second accepted from one domain (429 beyond)");
   public static final Option TLS_CERT = of("tls-cert", "PEM", "none", "certificate chain to serve HTTPS with");
   public static final Option TLS_KEY = of("tls-key", "PEM", "none", "private key of --tls-cert");
   public static final Option TRUST_CA = of("trust-ca", "PEM", "none", "extra CA trusted for federation (tests)");
@@ -39,7 +42,7 @@ public record Option(String name, String valueHint, String defaultText, String h
       "secret the at-rest master key derives from (environment only)", true);
 
   public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, REGISTRY_HEARTBEAT, DB,
-      REDIS, DNS, PEERS, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
+      REDIS, DNS, PEERS, FEDERATION_ALLOW, FEDERATION_DENY, FEDERATION_RATE, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
       CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, CLOCK_SKEW, LOG_LEVEL, MASTER_KEY);
 
   private static Option of(String name, String hint, String defaultText, String help) {

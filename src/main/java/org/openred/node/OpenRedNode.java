@@ -10,6 +10,9 @@ import org.openred.crypto.CryptoClient;
 import org.openred.crypto.CryptoSandboxVerticle;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.discovery.DiscoveryVerticle;
+import org.openred.federation.inbound.InboundVerticle;
+import org.openred.federation.outbox.DeliveryVerticle;
+import org.openred.federation.outbox.SendVerticle;
 import org.openred.net.Dns;
 import org.openred.net.OutboundHttp;
 import org.openred.registry.RegistryClientVerticle;
@@ -107,6 +110,10 @@ public final class OpenRedNode {
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
           .compose(ignored -> config.role().runsNode()
               ? vertx.deployVerticle(new DiscoveryVerticle(services))
+                  .compose(i -> vertx.deployVerticle(() -> new InboundVerticle(services),
+                      new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+                  .compose(i -> vertx.deployVerticle(new SendVerticle(services)))
+                  .compose(i -> vertx.deployVerticle(new DeliveryVerticle(services)))
               : Future.succeededFuture())
           .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()
               ? vertx.deployVerticle(new RegistryClientVerticle(services))

@@ -18,6 +18,7 @@ import org.openred.bus.Failures;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.federation.inbound.FederationRoutes;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.registry.RegistryRoutes;
@@ -84,6 +85,9 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/api/v1/health").handler(this::health);
     if (config.role().runsRegistry()) {
       new RegistryRoutes(vertx, services).mount(router, keys);
+    }
+    if (config.role().runsNode()) {
+      new FederationRoutes(vertx, services).mount(router);
     }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()

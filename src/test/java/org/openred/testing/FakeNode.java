@@ -122,8 +122,14 @@ public final class FakeNode implements AutoCloseable {
   }
 
   public static HttpResponse<String> get(URI url) {
+    return get(url, Map.of());
+  }
+
+  public static HttpResponse<String> get(URI url, Map<String, String> headers) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString());
+      HttpRequest.Builder request = HttpRequest.newBuilder(url);
+      headers.forEach(request::header);
+      return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -1,0 +1,73 @@
+package org.openred.federation.inbound;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.eventbus.ReplyException;
+import org.openred.bus.Addresses;
+import org.openred.crypto.B64u;
+import org.openred.federation.signature.RequestVerifier;
+import org.openred.net.OutboundHttp;
+import org.openred.node.NodeServices;
+import org.openred.web.StrictJson;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keys that may sign federation requests: a keyid is a domain, resolved through discovery
+ * (section 3, never from a URL in the request), or "registry" for the configured registry's pushes.
+ */
+public final class FederationKeys implements RequestVerifier.KeyResolver {
+  public static final String REGISTRY_KEY_ID = "registry";
+  private final Vertx vertx;
+  private final NodeServices services;
+  private volatile Future<List<byte[]>> registryKeys;
+
+  public FederationKeys(Vertx vertx, NodeServices services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  @Override
+  public Future<List<byte[]>> keys(String keyId) {
+    if (keyId.equals(REGISTRY_KEY_ID)) {
+      return registryKeys();
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", keyId))
+        .map(reply -> validKeys(reply.body()))
+        .recover(failure -> failure instanceof ReplyException ? Future.succeededFuture(List.of()) : Future.failedFuture(failure));
+  }
+
+  static List<byte[]> validKeys(JsonObject discovered) {
+    Instant now = Instant.now();
+    List<byte[]> keys = new ArrayList<>();
+    JsonArray array = discovered.getJsonArray("keys");
+    for (int i = 0; i < array.size(); i++) {
+      JsonObject key = array.getJsonObject(i);
+      if (Instant.parse(key.getString("valid_until")).isAfter(now)) {
+        keys.add(B64u.decode(key.getString("public_key")));
+      }
+    }
+    return keys;
+  }
+
+  private Future<List<byte[]>> registryKeys() {
+    if (services.config().registryUrl().isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    Future<List<byte[]>> current = registryKeys;
+    if (current == null || current.failed()) {
+      URI registry = services.config().registryUrl().get();
+      String base = registry.getRawPath() == null ? "" : registry.getRawPath();
+      current = services.http().check(registry, true)
+          .compose(target -> services.http().get(target, base + "/.well-known/openred-registry", OutboundHttp.DEFAULT_MAX_BYTES))
+          .map(body -> validKeys(StrictJson.parseObject(body)));
+      registryKeys = current;
+    }
+    return current.recover(failure -> Future.succeededFuture(List.of()));
+  }
+}

@@ -1,0 +1,178 @@
+package org.openred.federation.inbound;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.openred.bus.Addresses;
+import org.openred.config.FederationDomain;
+import org.openred.config.OpenRedConfig;
+import org.openred.federation.Envelope;
+import org.openred.federation.signature.MalformedSignatureException;
+import org.openred.federation.signature.SignatureParams;
+import org.openred.node.NodeServices;
+import org.openred.web.HttpVerticle;
+import org.openred.web.Problem;
+import org.openred.web.SignedRequests;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The federation API (PROTOCOL.md section 5.2) under {@code /federation/v1}: every request passes
+ * the domain policy, the per-domain rate limit and the signature check first; the routes then hand
+ * envelopes to {@link InboundVerticle} over the event bus.
+ */
+public final class FederationRoutes {
+  public static final String PREFIX = "/federation/v1";
+  private static final String ORIGIN = "openred.federation.origin";
+  private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final Pattern USER_ID = Pattern.compile("^([a-z0-9][a-z0-9._-]{0,63})@(.+)$");
+
+  private final Vertx vertx;
+  private final OpenRedConfig config;
+  private final SignedRequests signatures;
+  private final FederationKeys keys;
+  private final Map<String, long[]> windows = new ConcurrentHashMap<>();
+
+  public FederationRoutes(Vertx vertx, NodeServices services) {
+    this.vertx = vertx;
+    this.config = services.config();
+    this.signatures = new SignedRequests(services);
+    this.keys = new FederationKeys(vertx, services);
+  }
+
+  public void mount(Router router) {
+    router.route(PREFIX + "/*").handler(this::authenticate);
+    router.put(PREFIX + "/transactions/:txnId").handler(this::transaction);
+    router.post(PREFIX + "/messages").handler(ctx -> single(ctx, "direct_message"));
+    router.post(PREFIX + "/inbox").handler(ctx -> single(ctx, "inbox"));
+    router.post(PREFIX + "/conversations").handler(ctx -> single(ctx, "conversation"));
+    router.put(PREFIX + "/conversations/:id/session_key").handler(ctx -> single(ctx, "conversation_rotate"));
+    router.get(PREFIX + "/users/:userId/public_key").handler(this::publicKey);
+  }
+
+  /** Policy and rate limit on the claimed keyid (cheap), then the full signature check. */
+  private void authenticate(RoutingContext ctx) {
+    String keyId;
+    try {
+      keyId = SignatureParams.parseHeader(ctx.request().getHeader("Signature-Input")).keyId();
+    } catch (MalformedSignatureException e) {
+      throw new Problem(401, "signature-invalid", e.getMessage());
+    }
+    if (keyId == null || (!keyId.equals(FederationKeys.REGISTRY_KEY_ID) && FederationDomain.normalise(keyId) == null)) {
+      throw new Problem(401, "unknown-key", "the keyid must be a federation domain");
+    }
+    String domain = keyId.toLowerCase();
+    if (config.federationDeny().contains(domain)
+        || (!config.federationAllow().isEmpty() && !config.federationAllow().contains(domain) && !domain.equals(FederationKeys.REGISTRY_KEY_ID))) {
+      throw new Problem(403, "domain-blocked", "this node does not federate with " + domain);
+    }
+    if (!withinRate(domain)) {
+      ctx.response().putHeader("Retry-After", "1");
+      throw new Problem(429, "rate-limited", "too many requests from " + domain);
+    }
+    signatures.verify(ctx, keys).onSuccess(verified -> {
+      ctx.put(ORIGIN, verified.keyId().toLowerCase());
+      ctx.next();
+    }).onFailure(ctx::fail);
+  }
+
+  /** A fixed one-second window per domain, per instance. */
+  private boolean withinRate(String domain) {
+    long second = System.currentTimeMillis() / 1000;
+    long[] window = windows.compute(domain, (d, w) -> w == null || w[0] != second ? new long[] {second, 1} : new long[] {second, w[1] + 1});
+    if (windows.size() > 10_000) {
+      windows.entrySet().removeIf(e -> e.getValue()[0] != second);
+    }
+    return window[1] <= config.federationRate();
+  }
+
+  private void transaction(RoutingContext ctx) {
+    String txnId = ctx.pathParam("txnId");
+    if (!TXN_ID.matcher(txnId).matches()) {
+      throw new Problem(400, "invalid-transaction", "txnId must be 1 to 128 characters of [A-Za-z0-9._:-]");
+    }
+    JsonObject body = body(ctx);
+    String origin = ctx.get(ORIGIN);
+    if (!(body.getValue("origin") instanceof String claimed) || !claimed.toLowerCase().equals(origin)) {
+      throw new Problem(403, "origin-mismatch", "the transaction's origin is not the signing domain");
+    }
+    if (!(body.getValue("envelopes") instanceof JsonArray envelopes) || envelopes.size() > InboundVerticle.MAX_BATCH) {
+      throw new Problem(400, "invalid-transaction", "envelopes must be an array of at most " + InboundVerticle.MAX_BATCH);
+    }
+    receive(origin, txnId, envelopes).onSuccess(answer -> json(ctx, 200, answer)).onFailure(ctx::fail);
+  }
+
+  /** One envelope on its own endpoint; its type must belong there. */
+  private void single(RoutingContext ctx, String endpoint) {
+    JsonObject envelope = body(ctx);
+    Object type = envelope.getValue("type");
+    boolean belongs = switch (endpoint) {
+      case "inbox" -> Envelope.INBOX_TYPES.contains(type);
+      case "conversation" -> "conversation_create".equals(type) || "conversation_add".equals(type);
+      default -> endpoint.equals(type);
+    };
+    if (!belongs) {
+      throw new Problem(400, "wrong-endpoint", "an envelope of type " + type + " does not belong on " + ctx.request().path());
+    }
+    String origin = ctx.get(ORIGIN);
+    receive(origin, null, new JsonArray().add(envelope)).onSuccess(answer -> {
+      JsonObject results = answer.getJsonObject("results");
+      JsonObject result = results.isEmpty() ? new JsonObject() : (JsonObject) results.iterator().next().getValue();
+      int status = result.getInteger("status", 500);
+      if (status >= 400) {
+        ctx.fail(new Problem(status, result.getString("type"), result.getString("detail")));
+      } else {
+        json(ctx, status, new JsonObject().put("id", envelope.getValue("id")).put("status", "accepted"));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> receive(String origin, String txnId, JsonArray envelopes) {
+    // The registry routes envelopes of others: then only their own signatures vouch for them.
+    String sender = origin.equals(FederationKeys.REGISTRY_KEY_ID) ? null : origin;
+    JsonObject request = new JsonObject().put("origin", sender).put("envelopes", envelopes);
+    if (txnId != null) {
+      request.put("txn_id", txnId).put("origin", origin);
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.FEDERATION_RECEIVE, request).map(reply -> reply.body());
+  }
+
+  private void publicKey(RoutingContext ctx) {
+    String userId = ctx.pathParam("userId").toLowerCase();
+    var match = USER_ID.matcher(userId);
+    if (!match.matches() || FederationDomain.normalise(match.group(2)) == null) {
+      throw new Problem(400, "invalid-user-id", "a user id is username@domain");
+    }
+    if (!match.group(2).equals(config.domain())) {
+      throw new Problem(400, "wrong-destination", userId + " is not a user of this node");
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_PUBLIC_KEY, new JsonObject().put("userId", userId))
+        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 404)) {
+            ctx.fail(new Problem(404, "unknown-user", "no user " + userId + " here"));
+          } else {
+            ctx.fail(failure);
+          }
+        });
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    JsonObject body = ctx.get(HttpVerticle.JSON_BODY);
+    if (body == null) {
+      throw new Problem(400, "malformed-json", "the body must be a JSON object");
+    }
+    return body;
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

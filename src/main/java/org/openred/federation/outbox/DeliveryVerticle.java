@@ -1,0 +1,262 @@
+package org.openred.federation.outbox;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.bus.Addresses;
+import org.openred.crypto.CryptoClient;
+import org.openred.federation.signature.RequestSigner;
+import org.openred.net.OutboundHttp;
+import org.openred.node.NodeServices;
+import org.openred.web.StrictJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers the outbox (PROTOCOL.md section 5.3): per destination, in order, one batch at a time,
+ * up to 100 envelopes under one signed {@code PUT /transactions/{txnId}} whose id is derived from
+ * the rows, so a batch resent after a crash is recognised by the receiver. 2xx per envelope:
+ * delivered; 4xx other than 408/429: final (failed, logged, counted); anything else and network
+ * errors: retried with exponential backoff and jitter (1 s doubling to 1 h), given up after the
+ * retry window. A circuit breaker per destination stops trying a dead node at every tick.
+ */
+public final class DeliveryVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
+  static final int BATCH = 100;
+  static final long FIRST_BACKOFF_MS = 1_000;
+  static final long MAX_BACKOFF_MS = 3_600_000;
+  static final Duration GIVE_UP_AFTER = Duration.ofDays(7);
+  private static final int BREAKER_THRESHOLD = 3;
+  private static final int MAX_ANSWER = 1024 * 1024;
+
+  private final NodeServices services;
+  private final Set<String> inFlight = new HashSet<>();
+  private final Set<String> again = new HashSet<>();
+  private final Map<String, Breaker> breakers = new HashMap<>();
+  private final AtomicLong queued = new AtomicLong();
+  private final AtomicLong sent = new AtomicLong();
+  private final AtomicLong retried = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private RequestSigner signer;
+  private long timer;
+
+  /** Consecutive failures of a destination and until when it is left alone. */
+  private static final class Breaker {
+    int failures;
+    long openUntil;
+  }
+
+  public DeliveryVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    signer = new RequestSigner(new CryptoClient(vertx), services.clock());
+    timer = vertx.setPeriodic(1000, id -> scan());
+    vertx.setTimer(1, id -> scan());
+    return Future.all(
+        vertx.eventBus().<String>localConsumer(Addresses.FEDERATION_OUTBOX_NUDGE, message -> {
+          queued.incrementAndGet();
+          schedule(message.body());
+        }).completion(),
+        vertx.eventBus().<JsonObject>localConsumer(Addresses.FEDERATION_METRICS, message -> message.reply(new JsonObject()
+            .put("queued", queued.get()).put("sent", sent.get()).put("retried", retried.get()).put("failed", failed.get())))
+            .completion());
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  private void scan() {
+    SqlTemplate.forQuery(services.database().pool(),
+            "SELECT DISTINCT destination FROM outbox WHERE status = 'pending' AND next_attempt_at <= #{now}")
+        .execute(Map.of("now", System.currentTimeMillis()))
+        .onSuccess(rows -> rows.forEach(row -> schedule(row.getString("destination"))))
+        .onFailure(failure -> LOG.warn("Outbox scan failed: {}", failure.getMessage()));
+  }
+
+  private void schedule(String destination) {
+    if (inFlight.contains(destination)) {
+      again.add(destination);
+      return;
+    }
+    Breaker breaker = breakers.get(destination);
+    if (breaker != null && breaker.openUntil > System.currentTimeMillis()) {
+      return;
+    }
+    inFlight.add(destination);
+    // One sender per destination across every instance of a clustered node.
+    vertx.sharedData().getLockWithTimeout("openred.delivery." + destination, 50)
+        .compose(lock -> deliver(destination).eventually(() -> {
+          lock.release();
+          return Future.succeededFuture();
+        }))
+        .onComplete(result -> {
+          inFlight.remove(destination);
+          if (result.succeeded() && result.result()) {
+            again.add(destination); // a full batch went out: there may be more
+          }
+          if (again.remove(destination)) {
+            schedule(destination);
+          }
+        });
+  }
+
+  /** Sends one batch; answers true when it was full and delivered, so the caller should go on. */
+  private Future<Boolean> deliver(String destination) {
+    return SqlTemplate.forQuery(services.database().pool(),
+            "SELECT seq, body, attempts, created_at FROM outbox WHERE status = 'pending' AND destination = #{d} "
+                + "AND next_attempt_at <= #{now} ORDER BY seq LIMIT " + BATCH)
+        .execute(Map.of("d", destination, "now", System.currentTimeMillis()))
+        .compose(rows -> {
+          List<Row> batch = new ArrayList<>();
+          rows.forEach(batch::add);
+          if (batch.isEmpty()) {
+            return Future.succeededFuture(false);
+          }
+          return send(destination, batch).map(delivered -> delivered && batch.size() == BATCH);
+        });
+  }
+
+  private Future<Boolean> send(String destination, List<Row> batch) {
+    JsonArray envelopes = new JsonArray();
+    batch.forEach(row -> envelopes.add(new JsonObject(row.getString("body"))));
+    String txnId = "seq-" + batch.get(0).getLong("seq") + "-" + batch.get(batch.size() - 1).getLong("seq");
+    Buffer body = new JsonObject().put("origin", services.config().domain()).put("envelopes", envelopes).toBuffer();
+    return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", destination))
+        .compose(reply -> {
+          URI base = URI.create(reply.body().getString("base_url"));
+          String path = (base.getRawPath() == null ? "" : base.getRawPath()) + "/federation/v1/transactions/" + txnId;
+          boolean trusted = "static".equals(reply.body().getString("source"));
+          return services.http().check(base, trusted).compose(target -> signer.sign("PUT", base.resolve(path), body.getBytes(),
+              services.config().domain()).compose(signature -> {
+            Map<String, String> headers = new HashMap<>(signature);
+            headers.put("Content-Type", "application/json");
+            return services.http().send(target, HttpMethod.PUT, path, headers, body, MAX_ANSWER);
+          }));
+        })
+        .compose(response -> settle(destination, batch, response))
+        .recover(failure -> {
+          LOG.debug("Delivery to {} failed: {}", destination, failure.getMessage());
+          return retryAll(destination, batch, failure.getMessage()).map(false);
+        });
+  }
+
+  private Future<Boolean> settle(String destination, List<Row> batch, OutboundHttp.Response response) {
+    int status = response.status();
+    if (status == 200) {
+      JsonObject results;
+      try {
+        results = StrictJson.parseObject(response.body()).getJsonObject("results", new JsonObject());
+      } catch (RuntimeException e) {
+        return retryAll(destination, batch, "unreadable answer").map(false);
+      }
+      closeBreaker(destination);
+      List<Future<Void>> updates = new ArrayList<>();
+      for (Row row : batch) {
+        String id = new JsonObject(row.getString("body")).getString("id");
+        JsonObject result = results.getJsonObject(id, new JsonObject().put("status", 500));
+        int envelopeStatus = result.getInteger("status", 500);
+        if (envelopeStatus < 300) {
+          sent.incrementAndGet();
+          updates.add(delete(row));
+        } else if (isFinal(envelopeStatus)) {
+          updates.add(fail(destination, row, envelopeStatus + " " + result.getString("type", "")));
+        } else {
+          updates.add(retry(row, envelopeStatus + " " + result.getString("type", "")));
+        }
+      }
+      return Future.all(updates).map(true);
+    }
+    if (isFinal(status)) {
+      closeBreaker(destination);
+      String why = status + " " + response.body().toString().substring(0, Math.min(200, response.body().length()));
+      List<Future<Void>> updates = new ArrayList<>();
+      batch.forEach(row -> updates.add(fail(destination, row, why)));
+      return Future.all(updates).map(false);
+    }
+    return retryAll(destination, batch, "answered " + status).map(false);
+  }
+
+  private static boolean isFinal(int status) {
+    return status >= 400 && status < 500 && status != 408 && status != 429;
+  }
+
+  private Future<Void> retryAll(String destination, List<Row> batch, String why) {
+    Breaker breaker = breakers.computeIfAbsent(destination, d -> new Breaker());
+    breaker.failures++;
+    if (breaker.failures >= BREAKER_THRESHOLD) {
+      breaker.openUntil = System.currentTimeMillis() + backoff(breaker.failures - BREAKER_THRESHOLD + 1);
+      if (breaker.failures == BREAKER_THRESHOLD) {
+        LOG.warn("Delivery to {} keeps failing ({}): pausing it", destination, why);
+      }
+    }
+    List<Future<Void>> updates = new ArrayList<>();
+    batch.forEach(row -> updates.add(retry(row, why)));
+    return Future.all(updates).mapEmpty();
+  }
+
+  private void closeBreaker(String destination) {
+    Breaker breaker = breakers.remove(destination);
+    if (breaker != null && breaker.failures >= BREAKER_THRESHOLD) {
+      LOG.info("Delivery to {} works again", destination);
+    }
+  }
+
+  private Future<Void> retry(Row row, String why) {
+    int attempts = row.getInteger("attempts") + 1;
+    if (Instant.parse(row.getString("created_at")).plus(GIVE_UP_AFTER).isBefore(Instant.now())) {
+      return fail(null, row, "gave up after " + GIVE_UP_AFTER.toDays() + " days: " + why);
+    }
+    retried.incrementAndGet();
+    return SqlTemplate.forUpdate(services.database().pool(),
+            "UPDATE outbox SET attempts = #{attempts}, next_attempt_at = #{next}, last_error = #{why} WHERE seq = #{seq}")
+        .execute(Map.of("attempts", attempts, "next", System.currentTimeMillis() + backoff(attempts), "why", truncate(why),
+            "seq", row.getLong("seq")))
+        .mapEmpty();
+  }
+
+  /** 1 s doubling to 1 h, with full jitter on the upper half so retries of many nodes spread out. */
+  static long backoff(int attempts) {
+    long base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 30));
+    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+  }
+
+  private Future<Void> fail(String destination, Row row, String why) {
+    failed.incrementAndGet();
+    LOG.warn("Envelope {} to {} not delivered: {}", row.getLong("seq"), destination == null ? "its destination" : destination, why);
+    return SqlTemplate.forUpdate(services.database().pool(),
+            "UPDATE outbox SET status = 'failed', last_error = #{why} WHERE seq = #{seq}")
+        .execute(Map.of("why", truncate(why), "seq", row.getLong("seq"))).mapEmpty();
+  }
+
+  private Future<Void> delete(Row row) {
+    return SqlTemplate.forUpdate(services.database().pool(), "DELETE FROM outbox WHERE seq = #{seq}")
+        .execute(Map.of("seq", row.getLong("seq"))).mapEmpty();
+  }
+
+  private static String truncate(String text) {
+    return text == null ? null : text.length() <= 500 ? text : text.substring(0, 500);
+  }
+}
