@@ -23,6 +23,17 @@ public final class CryptoClient {
         .map(reply -> B64u.decode(reply.getString("signature")));
   }
 
+  /** Ed25519 signatures of many inputs in one request, in order. */
+  public Future<java.util.List<byte[]>> signAll(java.util.List<byte[]> data) {
+    io.vertx.core.json.JsonArray batch = new io.vertx.core.json.JsonArray();
+    data.forEach(item -> batch.add(B64u.encode(item)));
+    return call(Addresses.CRYPTO_SIGN, new JsonObject().put("batch", batch)).map(reply -> {
+      java.util.List<byte[]> signatures = new java.util.ArrayList<>();
+      reply.getJsonArray("signatures").forEach(signature -> signatures.add(B64u.decode((String) signature)));
+      return signatures;
+    });
+  }
+
   /** Seals a value for storage under the at-rest subkey of {@code purpose}, bound to {@code aad}. */
   public Future<String> seal(String purpose, byte[] plaintext, byte[] aad) {
     return call(Addresses.CRYPTO_SEAL, new JsonObject().put("purpose", purpose)

@@ -110,16 +110,15 @@ public final class InboundVerticle extends VerticleBase {
     String now = Instant.now().toString();
     List<JsonObject> fresh = new ArrayList<>();
     return services.database().pool().withTransaction(conn -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (JsonObject envelope : envelopes) {
-        chain = chain.compose(ignored -> insert(conn, envelope, now).map(inserted -> {
-          if (inserted) {
-            fresh.add(envelope);
+      Future<Void> chain = envelopes.isEmpty() ? Future.succeededFuture() : insertAll(conn, envelopes, now).map(inserted -> {
+        for (int i = 0; i < envelopes.size(); i++) {
+          if (inserted.get(i)) {
+            fresh.add(envelopes.get(i));
           }
-          results.put(envelope.getString("id"), new JsonObject().put("status", 202));
-          return null;
-        }));
-      }
+          results.put(envelopes.get(i).getString("id"), new JsonObject().put("status", 202));
+        }
+        return null;
+      });
       Future<JsonObject> answer = chain.map(ignored -> new JsonObject().put("results", new JsonObject(new LinkedHashMap<>(results))));
       if (txnId == null) {
         return answer;
@@ -131,13 +130,61 @@ public final class InboundVerticle extends VerticleBase {
     }).onSuccess(ignored -> fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope)));
   }
 
-  private static Future<Boolean> insert(SqlConnection conn, JsonObject envelope, String now) {
-    String origin = envelope.getJsonObject("from").getString("domain").toLowerCase();
-    return SqlTemplate.forUpdate(conn, "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) "
-            + "VALUES (#{origin}, #{id}, #{type}, #{body}, #{now}) ON CONFLICT (origin, envelope_id) DO NOTHING")
-        .execute(Map.of("origin", origin, "id", envelope.getString("id"), "type", envelope.getString("type"),
-            "body", envelope.encode(), "now", now))
-        .map(result -> result.rowCount() == 1);
+  /**
+   * Which envelopes are new, found with one query per sender inside the transaction, then one
+   * batched insert of the new ones (the JDBC client answers a batch with one row count, not one per
+   * row). ON CONFLICT keeps a race between instances of a clustered node harmless.
+   */
+  private static Future<List<Boolean>> insertAll(SqlConnection conn, List<JsonObject> envelopes, String now) {
+    Map<String, List<String>> idsBySender = new LinkedHashMap<>();
+    for (JsonObject envelope : envelopes) {
+      idsBySender.computeIfAbsent(sender(envelope), s -> new ArrayList<>()).add(envelope.getString("id"));
+    }
+    List<Future<java.util.Set<String>>> lookups = new ArrayList<>();
+    idsBySender.forEach((sender, ids) -> lookups.add(existing(conn, sender, ids)));
+    return Future.all(lookups).compose(found -> {
+      java.util.Set<String> known = new java.util.HashSet<>();
+      for (int i = 0; i < lookups.size(); i++) {
+        known.addAll(lookups.get(i).result());
+      }
+      List<Boolean> inserted = new ArrayList<>(envelopes.size());
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (JsonObject envelope : envelopes) {
+        String key = sender(envelope) + "\n" + envelope.getString("id");
+        boolean fresh = known.add(key);
+        inserted.add(fresh);
+        if (fresh) {
+          rows.add(Map.of("origin", sender(envelope), "id", envelope.getString("id"), "type", envelope.getString("type"),
+              "body", envelope.encode(), "now", now));
+        }
+      }
+      if (rows.isEmpty()) {
+        return Future.succeededFuture(inserted);
+      }
+      return SqlTemplate.forUpdate(conn, "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) "
+              + "VALUES (#{origin}, #{id}, #{type}, #{body}, #{now}) ON CONFLICT (origin, envelope_id) DO NOTHING")
+          .executeBatch(rows)
+          .map(inserted);
+    });
+  }
+
+  private static Future<java.util.Set<String>> existing(SqlConnection conn, String sender, List<String> ids) {
+    StringBuilder sql = new StringBuilder("SELECT envelope_id FROM inbound_envelopes WHERE origin = #{origin} AND envelope_id IN (");
+    Map<String, Object> params = new java.util.HashMap<>();
+    params.put("origin", sender);
+    for (int i = 0; i < ids.size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append("#{id").append(i).append('}');
+      params.put("id" + i, ids.get(i));
+    }
+    return SqlTemplate.forQuery(conn, sql.append(')').toString()).execute(params).map(rows -> {
+      java.util.Set<String> known = new java.util.HashSet<>();
+      rows.forEach(row -> known.add(sender + "\n" + row.getString("envelope_id")));
+      return known;
+    });
+  }
+
+  private static String sender(JsonObject envelope) {
+    return envelope.getJsonObject("from").getString("domain").toLowerCase();
   }
 
   private static JsonObject problem(Problem problem) {

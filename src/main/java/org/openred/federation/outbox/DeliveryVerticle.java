@@ -165,6 +165,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   private Future<Boolean> settle(String destination, List<Row> batch, OutboundHttp.Response response) {
     int status = response.status();
+    Outcome outcome = new Outcome();
     if (status == 200) {
       JsonObject results;
       try {
@@ -173,28 +174,26 @@ public final class DeliveryVerticle extends VerticleBase {
         return retryAll(destination, batch, "unreadable answer").map(false);
       }
       closeBreaker(destination);
-      List<Future<Void>> updates = new ArrayList<>();
       for (Row row : batch) {
         String id = new JsonObject(row.getString("body")).getString("id");
-        JsonObject result = results.getJsonObject(id, new JsonObject().put("status", 500));
+        JsonObject result = results.getValue(id) instanceof JsonObject r ? r : new JsonObject().put("status", 500);
         int envelopeStatus = result.getInteger("status", 500);
+        String why = envelopeStatus + " " + result.getString("type", "");
         if (envelopeStatus < 300) {
-          sent.incrementAndGet();
-          updates.add(delete(row));
+          outcome.delivered.add(row);
         } else if (isFinal(envelopeStatus)) {
-          updates.add(fail(destination, row, envelopeStatus + " " + result.getString("type", "")));
+          outcome.failed(row, why);
         } else {
-          updates.add(retry(row, envelopeStatus + " " + result.getString("type", "")));
+          outcome.retry(row, why);
         }
       }
-      return Future.all(updates).map(true);
+      return outcome.apply(destination).map(true);
     }
     if (isFinal(status)) {
       closeBreaker(destination);
       String why = status + " " + response.body().toString().substring(0, Math.min(200, response.body().length()));
-      List<Future<Void>> updates = new ArrayList<>();
-      batch.forEach(row -> updates.add(fail(destination, row, why)));
-      return Future.all(updates).map(false);
+      batch.forEach(row -> outcome.failed(row, why));
+      return outcome.apply(destination).map(false);
     }
     return retryAll(destination, batch, "answered " + status).map(false);
   }
@@ -212,9 +211,9 @@ public final class DeliveryVerticle extends VerticleBase {
         LOG.warn("Delivery to {} keeps failing ({}): pausing it", destination, why);
       }
     }
-    List<Future<Void>> updates = new ArrayList<>();
-    batch.forEach(row -> updates.add(retry(row, why)));
-    return Future.all(updates).mapEmpty();
+    Outcome outcome = new Outcome();
+    batch.forEach(row -> outcome.retry(row, why));
+    return outcome.apply(destination);
   }
 
   private void closeBreaker(String destination) {
@@ -224,36 +223,56 @@ public final class DeliveryVerticle extends VerticleBase {
     }
   }
 
-  private Future<Void> retry(Row row, String why) {
-    int attempts = row.getInteger("attempts") + 1;
-    if (Instant.parse(row.getString("created_at")).plus(GIVE_UP_AFTER).isBefore(Instant.now())) {
-      return fail(null, row, "gave up after " + GIVE_UP_AFTER.toDays() + " days: " + why);
-    }
-    retried.incrementAndGet();
-    return SqlTemplate.forUpdate(services.database().pool(),
-            "UPDATE outbox SET attempts = #{attempts}, next_attempt_at = #{next}, last_error = #{why} WHERE seq = #{seq}")
-        .execute(Map.of("attempts", attempts, "next", System.currentTimeMillis() + backoff(attempts), "why", truncate(why),
-            "seq", row.getLong("seq")))
-        .mapEmpty();
-  }
-
   /** 1 s doubling to 1 h, with full jitter on the upper half so retries of many nodes spread out. */
   static long backoff(int attempts) {
     long base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 30));
     return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
-  private Future<Void> fail(String destination, Row row, String why) {
-    failed.incrementAndGet();
-    LOG.warn("Envelope {} to {} not delivered: {}", row.getLong("seq"), destination == null ? "its destination" : destination, why);
-    return SqlTemplate.forUpdate(services.database().pool(),
-            "UPDATE outbox SET status = 'failed', last_error = #{why} WHERE seq = #{seq}")
-        .execute(Map.of("why", truncate(why), "seq", row.getLong("seq"))).mapEmpty();
-  }
+  /** What one answer means for each row of a batch, written in one transaction. */
+  private final class Outcome {
+    final List<Row> delivered = new ArrayList<>();
+    final List<Map<String, Object>> failures = new ArrayList<>();
+    final List<Map<String, Object>> retries = new ArrayList<>();
 
-  private Future<Void> delete(Row row) {
-    return SqlTemplate.forUpdate(services.database().pool(), "DELETE FROM outbox WHERE seq = #{seq}")
-        .execute(Map.of("seq", row.getLong("seq"))).mapEmpty();
+    void failed(Row row, String why) {
+      failures.add(Map.of("why", truncate(why), "seq", row.getLong("seq")));
+    }
+
+    void retry(Row row, String why) {
+      int attempts = row.getInteger("attempts") + 1;
+      if (Instant.parse(row.getString("created_at")).plus(GIVE_UP_AFTER).isBefore(Instant.now())) {
+        failed(row, "gave up after " + GIVE_UP_AFTER.toDays() + " days: " + why);
+      } else {
+        retries.add(Map.of("attempts", attempts, "next", System.currentTimeMillis() + backoff(attempts), "why", truncate(why),
+            "seq", row.getLong("seq")));
+      }
+    }
+
+    Future<Void> apply(String destination) {
+      sent.addAndGet(delivered.size());
+      retried.addAndGet(retries.size());
+      failed.addAndGet(failures.size());
+      failures.forEach(f -> LOG.warn("Envelope {} to {} not delivered: {}", f.get("seq"), destination, f.get("why")));
+      return services.database().pool().withTransaction(conn -> {
+        List<Future<?>> writes = new ArrayList<>();
+        if (!delivered.isEmpty()) {
+          List<Map<String, Object>> seqs = new ArrayList<>();
+          delivered.forEach(row -> seqs.add(Map.of("seq", row.getLong("seq"))));
+          writes.add(SqlTemplate.forUpdate(conn, "DELETE FROM outbox WHERE seq = #{seq}").executeBatch(seqs));
+        }
+        if (!failures.isEmpty()) {
+          writes.add(SqlTemplate.forUpdate(conn, "UPDATE outbox SET status = 'failed', last_error = #{why} WHERE seq = #{seq}")
+              .executeBatch(failures));
+        }
+        if (!retries.isEmpty()) {
+          writes.add(SqlTemplate.forUpdate(conn,
+                  "UPDATE outbox SET attempts = #{attempts}, next_attempt_at = #{next}, last_error = #{why} WHERE seq = #{seq}")
+              .executeBatch(retries));
+        }
+        return Future.all(writes).mapEmpty();
+      });
+    }
   }
 
   private static String truncate(String text) {

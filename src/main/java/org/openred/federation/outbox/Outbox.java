@@ -16,11 +16,26 @@ public final class Outbox {
   private Outbox() {
   }
 
-  public static Future<Void> enqueue(SqlClient conn, String destination, JsonObject signedEnvelope) {
+  /** A signed envelope and the domain it goes to. */
+  public record Entry(String destination, JsonObject envelope) {
+  }
+
+  /** Many envelopes in one batched statement (inside the caller's transaction). */
+  public static Future<Void> enqueueAll(SqlClient conn, java.util.List<Entry> entries) {
+    String now = Instant.now().toString();
+    long next = System.currentTimeMillis();
+    java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      rows.add(Map.of("destination", entry.destination(), "id", entry.envelope().getString("id"), "body", entry.envelope().encode(),
+          "created_at", now, "next", next));
+    }
     return SqlTemplate.forUpdate(conn, "INSERT INTO outbox (destination, envelope_id, body, created_at, next_attempt_at) "
             + "VALUES (#{destination}, #{id}, #{body}, #{created_at}, #{next})")
-        .execute(Map.of("destination", destination, "id", signedEnvelope.getString("id"), "body", signedEnvelope.encode(),
-            "created_at", Instant.now().toString(), "next", System.currentTimeMillis()))
+        .executeBatch(rows)
         .mapEmpty();
+  }
+
+  public static Future<Void> enqueue(SqlClient conn, String destination, JsonObject signedEnvelope) {
+    return enqueueAll(conn, java.util.List.of(new Entry(destination, signedEnvelope)));
   }
 }

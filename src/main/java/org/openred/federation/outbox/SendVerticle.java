@@ -25,9 +25,16 @@ import java.util.UUID;
  * transaction instead.
  */
 public final class SendVerticle extends VerticleBase {
+  private static final int MAX_GROUP = 1000;
   private final NodeServices services;
+  private final java.util.List<Pending> pending = new java.util.ArrayList<>();
+  private boolean flushing;
   private CryptoClient crypto;
   private NodePublicKeys keys;
+
+  /** A queued send waiting for the next group commit. */
+  private record Pending(Message<JsonObject> message, String destination, JsonObject envelope) {
+  }
 
   public SendVerticle(NodeServices services) {
     this.services = services;
@@ -58,13 +65,43 @@ public final class SendVerticle extends VerticleBase {
       Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
       return;
     }
-    sign(envelope)
-        .compose(signed -> Outbox.enqueue(services.database().pool(), destination, signed).map(signed))
-        .onSuccess(signed -> {
-          vertx.eventBus().send(Addresses.FEDERATION_OUTBOX_NUDGE, destination);
-          message.reply(new JsonObject().put("id", signed.getString("id")));
+    pending.add(new Pending(message, destination, envelope));
+    if (!flushing) {
+      flushing = true;
+      vertx.runOnContext(ignored -> flush());
+    }
+  }
+
+  /**
+   * Group commit: everything queued since the last flush is signed in one sandbox request and
+   * written in one transaction; the senders are answered once it committed.
+   */
+  private void flush() {
+    if (pending.isEmpty()) {
+      flushing = false;
+      return;
+    }
+    java.util.List<Pending> group = new java.util.ArrayList<>(pending.subList(0, Math.min(MAX_GROUP, pending.size())));
+    pending.subList(0, group.size()).clear();
+    crypto.signAll(group.stream().map(p -> Envelope.signingInput(p.envelope())).toList())
+        .compose(signatures -> {
+          java.util.List<Outbox.Entry> entries = new java.util.ArrayList<>();
+          for (int i = 0; i < group.size(); i++) {
+            JsonObject signed = group.get(i).envelope().put("signature", B64u.encode(signatures.get(i)));
+            entries.add(new Outbox.Entry(group.get(i).destination(), signed));
+          }
+          return services.database().pool().withTransaction(conn -> Outbox.enqueueAll(conn, entries));
         })
-        .onFailure(failure -> Failures.fail(message, 500, "internal-error", "the envelope could not be queued"));
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            group.stream().map(Pending::destination).distinct()
+                .forEach(destination -> vertx.eventBus().send(Addresses.FEDERATION_OUTBOX_NUDGE, destination));
+            group.forEach(p -> p.message().reply(new JsonObject().put("id", p.envelope().getString("id"))));
+          } else {
+            group.forEach(p -> Failures.fail(p.message(), 500, "internal-error", "the envelope could not be queued"));
+          }
+          flush();
+        });
   }
 
   public JsonObject build(String type, String fromUsername, JsonObject to, JsonObject payload) {
@@ -76,9 +113,5 @@ public final class SendVerticle extends VerticleBase {
         .put("from", from).put("to", to)
         .put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
         .put("payload", payload);
-  }
-
-  public Future<JsonObject> sign(JsonObject envelope) {
-    return crypto.sign(Envelope.signingInput(envelope)).map(signature -> envelope.put("signature", B64u.encode(signature)));
   }
 }
