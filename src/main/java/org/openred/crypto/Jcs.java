@@ -134,6 +134,10 @@ public final class Jcs {
     if (value == 0) {
       return "0";
     }
+    if (value == Math.rint(value) && Math.abs(value) < 1e15) {
+      // Integers below 10^15 print exactly as their digits in ECMAScript: no search for the shortest form.
+      return Long.toString((long) value);
+    }
     String sign = value < 0 ? "-" : "";
     double abs = Math.abs(value);
     // Shortest decimal digits that read back as the same double (Java 17's Double.toString is not always shortest).

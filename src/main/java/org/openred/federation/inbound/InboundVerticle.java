@@ -30,6 +30,7 @@ import java.util.Map;
 public final class InboundVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerticle.class);
   public static final int MAX_BATCH = 100;
+  private static final int VERIFY_CHUNK = 25;
 
   private final NodeServices services;
   private FederationKeys keys;
@@ -90,20 +91,40 @@ public final class InboundVerticle extends VerticleBase {
       String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
       senderKeys.computeIfAbsent(sender, keys::keys);
     }
-    return Future.join(new ArrayList<>(senderKeys.values())).transform(ignored -> vertx.executeBlocking(() -> {
-      List<JsonObject> verified = new ArrayList<>();
-      for (JsonObject envelope : wellFormed) {
-        Future<List<byte[]>> candidates = senderKeys.get(envelope.getJsonObject("from").getString("domain").toLowerCase());
-        boolean valid = candidates.succeeded() && candidates.result().stream().anyMatch(k -> Envelope.signatureValid(envelope, k));
-        if (valid) {
-          verified.add(envelope);
-        } else {
-          results.put(envelope.getString("id"), problem(new Problem(400, "envelope-signature-invalid",
-              "the envelope signature does not verify with its sender's key")));
-        }
+    return Future.join(new ArrayList<>(senderKeys.values())).transform(ignored -> {
+      // Ed25519 checks dominate a batch: spread them over worker threads, one chunk each.
+      List<Future<List<JsonObject>>> chunks = new ArrayList<>();
+      for (int from = 0; from < wellFormed.size(); from += VERIFY_CHUNK) {
+        List<JsonObject> chunk = wellFormed.subList(from, Math.min(wellFormed.size(), from + VERIFY_CHUNK));
+        chunks.add(vertx.executeBlocking(() -> verifiedOf(chunk, senderKeys), false));
       }
-      return verified;
-    }, false)).compose(verified -> store(origin, txnId, verified, results));
+      return Future.all(chunks).map(all -> {
+        List<JsonObject> verified = new ArrayList<>();
+        for (Future<List<JsonObject>> chunk : chunks) {
+          verified.addAll(chunk.result());
+        }
+        java.util.Set<JsonObject> accepted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        accepted.addAll(verified);
+        for (JsonObject envelope : wellFormed) {
+          if (!accepted.contains(envelope)) {
+            results.put(envelope.getString("id"), problem(new Problem(400, "envelope-signature-invalid",
+                "the envelope signature does not verify with its sender's key")));
+          }
+        }
+        return verified;
+      });
+    }).compose(verified -> store(origin, txnId, verified, results));
+  }
+
+  private static List<JsonObject> verifiedOf(List<JsonObject> envelopes, Map<String, Future<List<byte[]>>> senderKeys) {
+    List<JsonObject> verified = new ArrayList<>();
+    for (JsonObject envelope : envelopes) {
+      Future<List<byte[]>> candidates = senderKeys.get(sender(envelope));
+      if (candidates.succeeded() && candidates.result().stream().anyMatch(k -> Envelope.signatureValid(envelope, k))) {
+        verified.add(envelope);
+      }
+    }
+    return verified;
   }
 
   private Future<JsonObject> store(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results) {
