@@ -13,8 +13,8 @@ import java.util.Map;
 /** What was typed: a command, its options by {@link Option}, and the words after the command. */
 record CommandLine(String command, Map<Option, String> options, List<String> words, boolean help, boolean version) {
 
-  static final List<String> SERVER_COMMANDS = List.of("all", "registry", "node");
-  static final List<String> COMMANDS = List.of("all", "registry", "node", "keygen");
+  static final List<String> SERVER_COMMANDS = List.of("all", "registry", "node", "demo");
+  static final List<String> COMMANDS = List.of("all", "registry", "node", "demo", "keygen");
 
   Role role() {
     return Role.valueOf(command.toUpperCase(Locale.ROOT));
@@ -70,13 +70,14 @@ record CommandLine(String command, Map<Option, String> options, List<String> wor
   static String usage() {
     StringBuilder out = new StringBuilder();
     out.append("""
-        Usage: java -jar openred.jar [all|registry|node] [options]
+        Usage: java -jar openred.jar [all|registry|node|demo] [options]
                java -jar openred.jar keygen
 
         Commands:
           all        registry and node in one process (default)
           registry   the central directory of nodes only
           node       a node: users, federation, the web app
+          demo       a registry and two nodes (a.localhost, b.localhost) on three ports from --http-port
           keygen     print a new secret for OPENRED_MASTER_KEY
 
         Options (each also read from OPENRED_<NAME> and from the --config file; flag wins, then

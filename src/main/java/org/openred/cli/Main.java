@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import org.openred.config.OpenRedConfig;
 import org.openred.config.StartupFailure;
 import org.openred.crypto.B64u;
+import org.openred.node.Demo;
 import org.openred.node.OpenRedNode;
 import org.openred.node.Software;
 import org.slf4j.Logger;
@@ -49,6 +50,23 @@ public final class Main {
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         out.println(B64u.encode(secret));
+        return 0;
+      }
+      if (line.command().equals("demo")) {
+        Demo.Running demo = Demo.start(line.options(), env).toCompletionStage().toCompletableFuture().join();
+        OpenRedConfig first = demo.processes().get(0).config();
+        out.println("OpenRed demo is running (Ctrl-C stops it):");
+        for (OpenRedNode node : demo.processes()) {
+          out.printf("  %-9s %-24s %s%n", node.config().role().wireName(), node.config().domain(), node.config().publicUrl());
+        }
+        out.println("Data in " + first.dataDir().getParent() + "; nodes register with the registry and know each other.");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try {
+            demo.close().await(10, TimeUnit.SECONDS);
+          } catch (Exception e) {
+            LOG.warn("Stopping took too long: {}", oneLine(e));
+          }
+        }, "openred-shutdown"));
         return 0;
       }
       OpenRedConfig config = OpenRedConfig.load(line.role(), line.options(), env);
