@@ -53,7 +53,7 @@ public final class Main {
         return 0;
       }
       if (line.command().equals("demo")) {
-        Demo.Running demo = Demo.start(line.options(), env).toCompletionStage().toCompletableFuture().join();
+        Demo.Running demo = Demo.start(line.options(), env);
         OpenRedConfig first = demo.processes().get(0).config();
         out.println("OpenRed demo is running (Ctrl-C stops it):");
         for (OpenRedNode node : demo.processes()) {
@@ -85,15 +85,21 @@ public final class Main {
       err.println("openred: " + e.getMessage());
       return USAGE_ERROR;
     } catch (CompletionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof StartupFailure failure) {
-        err.println("openred: " + failure.getMessage());
-      } else {
-        LOG.error("Start-up failed", cause);
-        err.println("openred: start-up failed: " + oneLine(cause));
-      }
-      return USAGE_ERROR;
+      return failed(e.getCause(), err);
+    } catch (Exception e) {
+      // Future.await rethrows a failure as it is, checked exceptions included (a BindException, say).
+      return failed(e, err);
     }
+  }
+
+  private static int failed(Throwable cause, PrintStream err) {
+    if (cause instanceof StartupFailure failure) {
+      err.println("openred: " + failure.getMessage());
+    } else {
+      LOG.error("Start-up failed", cause);
+      err.println("openred: start-up failed: " + oneLine(cause));
+    }
+    return USAGE_ERROR;
   }
 
   private static String oneLine(Throwable cause) {

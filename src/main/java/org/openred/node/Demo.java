@@ -30,8 +30,11 @@ public final class Demo {
     }
   }
 
-  /** Starts the three; {@code flags} are the user's, of which --data, --http-port and --http-host are used. */
-  public static Future<Running> start(Map<Option, String> flags, Map<String, String> env) {
+  /**
+   * Starts the three, blocking: call it from a thread that is not Vert.x's. {@code flags} are the
+   * user's, of which --data, --http-port and --http-host are used.
+   */
+  public static Running start(Map<Option, String> flags, Map<String, String> env) {
     OpenRedConfig base = OpenRedConfig.load(Role.ALL, flags, env);
     int port = base.httpPort();
     if (port + 2 > 65535) {
@@ -45,26 +48,28 @@ public final class Demo {
     Map<String, String> nodeEnv = new HashMap<>(env);
     nodeEnv.keySet().removeIf(name -> name.startsWith("OPENRED_") && !name.equals(Option.MASTER_KEY.envName()));
 
+    // Each process gets its own Vert.x, created from this (non-Vert.x) thread, one after the other.
     List<OpenRedNode> started = new ArrayList<>();
-    return OpenRedNode.start(config(Role.REGISTRY, data.resolve("registry"), host, port, host + ":" + port, registryUrl, null, nodeEnv))
-        .compose(registry -> {
-          started.add(registry);
-          return OpenRedNode.start(config(Role.NODE, data.resolve("a"), host, port + 1, aDomain, registryUrl,
-              bDomain + "=http://" + host + ":" + (port + 2), nodeEnv));
-        })
-        .compose(a -> {
-          started.add(a);
-          return OpenRedNode.start(config(Role.NODE, data.resolve("b"), host, port + 2, bDomain, registryUrl,
-              aDomain + "=http://" + host + ":" + (port + 1), nodeEnv));
-        })
-        .map(b -> {
-          started.add(b);
-          return new Running(List.copyOf(started));
-        })
-        .recover(failure -> {
-          started.forEach(OpenRedNode::close);
-          return Future.failedFuture(failure);
-        });
+    try {
+      started.add(await(OpenRedNode.start(config(Role.REGISTRY, data.resolve("registry"), host, port, host + ":" + port,
+          registryUrl, null, nodeEnv))));
+      started.add(await(OpenRedNode.start(config(Role.NODE, data.resolve("a"), host, port + 1, aDomain, registryUrl,
+          bDomain + "=http://" + host + ":" + (port + 2), nodeEnv))));
+      started.add(await(OpenRedNode.start(config(Role.NODE, data.resolve("b"), host, port + 2, bDomain, registryUrl,
+          aDomain + "=http://" + host + ":" + (port + 1), nodeEnv))));
+      return new Running(List.copyOf(started));
+    } catch (RuntimeException e) {
+      started.forEach(OpenRedNode::close);
+      throw e;
+    }
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.await(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException("start-up took longer than 60 s");
+    }
   }
 
   private static OpenRedConfig config(Role role, Path data, String host, int port, String domain, String registryUrl,

@@ -82,6 +82,17 @@ class MainTest {
   }
 
   @Test
+  @DisplayName("demo on ports that are taken stops with one line and exit 2")
+  void demoPortTaken() throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Outcome outcome = run("demo", "--data", dir.toString(), "--http-host", "127.0.0.1", "--http-port", Integer.toString(taken.getLocalPort()));
+      assertEquals(Main.USAGE_ERROR, outcome.code());
+      assertEquals(1, outcome.err().lines().count(), outcome.err());
+      assertTrue(outcome.err().contains("in use"), outcome.err());
+    }
+  }
+
+  @Test
   @DisplayName("A port already in use stops start-up with one line and exit 2")
   void portInUse() throws Exception {
     try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {

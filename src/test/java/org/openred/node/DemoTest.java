@@ -44,8 +44,8 @@ class DemoTest {
   void demo() throws Exception {
     Path data = TestNodes.tempDir("demo");
     int port = threeFreePorts();
-    Demo.Running demo = await(Demo.start(Map.of(Option.DATA, data.toString(), Option.HTTP_PORT, Integer.toString(port),
-        Option.HTTP_HOST, "127.0.0.1"), Map.of()));
+    Demo.Running demo = Demo.start(Map.of(Option.DATA, data.toString(), Option.HTTP_PORT, Integer.toString(port),
+        Option.HTTP_HOST, "127.0.0.1"), Map.of());
     try {
       assertEquals(3, demo.processes().size());
       OpenRedNode a = demo.processes().get(1);
