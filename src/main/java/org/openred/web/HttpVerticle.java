@@ -83,6 +83,7 @@ public final class HttpVerticle extends VerticleBase {
       router.route(api).handler(HttpVerticle::jsonBody);
     }
     router.get("/api/v1/health").handler(this::health);
+    router.get("/metrics").handler(this::metrics);
     if (config.role().runsRegistry()) {
       new RegistryRoutes(vertx, services).mount(router, keys);
     }
@@ -133,6 +134,36 @@ public final class HttpVerticle extends VerticleBase {
           .putHeader("Cache-Control", "no-store")
           .end(body.encode());
     });
+  }
+
+  /**
+   * Prometheus text. Only for clients on loopback until accounts bring an admin role: the counters
+   * say how busy and how connected the node is, which is nobody else's business.
+   */
+  private void metrics(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    if (remote == null || remote.hostAddress() == null || !isLoopback(remote.hostAddress())) {
+      throw new Problem(403, "forbidden", "metrics are served to loopback clients only");
+    }
+    Future<JsonObject> delivery = config.role().runsNode()
+        ? vertx.eventBus().<JsonObject>request(org.openred.bus.Addresses.FEDERATION_METRICS, new JsonObject()).map(r -> r.body())
+        : Future.succeededFuture(new JsonObject());
+    delivery.onSuccess(counters -> {
+      StringBuilder text = new StringBuilder("# HELP openred_up 1 while the node serves.\n# TYPE openred_up gauge\nopenred_up 1\n");
+      for (String name : new String[] {"queued", "sent", "retried", "failed"}) {
+        if (counters.containsKey(name)) {
+          text.append("# HELP openred_federation_envelopes_").append(name).append("_total Envelopes ").append(name)
+              .append(" by the delivery worker of this process.\n# TYPE openred_federation_envelopes_").append(name)
+              .append("_total counter\nopenred_federation_envelopes_").append(name).append("_total ")
+              .append(counters.getLong(name)).append('\n');
+        }
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text.toString());
+    }).onFailure(ctx::fail);
+  }
+
+  private static boolean isLoopback(String address) {
+    return address.equals("127.0.0.1") || address.startsWith("127.") || address.equals("0:0:0:0:0:0:0:1") || address.equals("::1");
   }
 
   /** The key document of PROTOCOL.md section 3. */

@@ -107,6 +107,9 @@ class DeliveryTest {
     assertEquals(250, metrics.getLong("sent"));
     assertEquals(1, metrics.getLong("failed"));
     assertEquals(250, count(b, "SELECT COUNT(*) FROM inbound_envelopes"));
+    String prometheus = org.openred.testing.FakeNode.get(java.net.URI.create("http://127.0.0.1:" + aSpec.port() + "/metrics")).body();
+    assertTrue(prometheus.contains("openred_federation_envelopes_sent_total 250"), prometheus);
+    assertTrue(prometheus.contains("openred_federation_envelopes_failed_total 1"), prometheus);
   }
 
   @Test

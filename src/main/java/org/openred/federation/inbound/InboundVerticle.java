@@ -1,6 +1,7 @@
 package org.openred.federation.inbound;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +32,9 @@ public final class InboundVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerticle.class);
   public static final int MAX_BATCH = 100;
   private static final int VERIFY_CHUNK = 25;
+  private static final int MAX_GROUP = 1000;
+  private final List<StoreJob> queued = new ArrayList<>();
+  private boolean flushing;
 
   private final NodeServices services;
   private FederationKeys keys;
@@ -127,28 +131,73 @@ public final class InboundVerticle extends VerticleBase {
     return verified;
   }
 
+  /** Queues a checked batch for the next group commit and answers once that committed. */
   private Future<JsonObject> store(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results) {
+    Promise<JsonObject> answered = Promise.promise();
+    queued.add(new StoreJob(origin, txnId, envelopes, results, answered));
+    if (!flushing) {
+      flushing = true;
+      vertx.runOnContext(ignored -> flush());
+    }
+    return answered.future();
+  }
+
+  /**
+   * Group commit: every batch checked since the last flush is stored in one transaction (one
+   * existence query per sender, one batched insert), so many small requests cost one commit.
+   */
+  private void flush() {
+    List<StoreJob> jobs = new ArrayList<>();
+    int envelopeCount = 0;
+    while (!queued.isEmpty() && envelopeCount < MAX_GROUP) {
+      StoreJob job = queued.remove(0);
+      jobs.add(job);
+      envelopeCount += job.envelopes().size();
+    }
+    if (jobs.isEmpty()) {
+      flushing = false;
+      return;
+    }
+    List<JsonObject> all = new ArrayList<>();
+    jobs.forEach(job -> all.addAll(job.envelopes()));
     String now = Instant.now().toString();
     List<JsonObject> fresh = new ArrayList<>();
-    return services.database().pool().withTransaction(conn -> {
-      Future<Void> chain = envelopes.isEmpty() ? Future.succeededFuture() : insertAll(conn, envelopes, now).map(inserted -> {
-        for (int i = 0; i < envelopes.size(); i++) {
-          if (inserted.get(i)) {
-            fresh.add(envelopes.get(i));
+    services.database().pool().withTransaction(conn ->
+            (all.isEmpty() ? Future.succeededFuture(List.<Boolean>of()) : insertAll(conn, all, now)).compose(inserted -> {
+              for (int i = 0; i < all.size(); i++) {
+                if (inserted.get(i)) {
+                  fresh.add(all.get(i));
+                }
+              }
+              List<Map<String, Object>> transactions = new ArrayList<>();
+              for (StoreJob job : jobs) {
+                job.envelopes().forEach(envelope -> job.results().put(envelope.getString("id"), new JsonObject().put("status", 202)));
+                if (job.txnId() != null) {
+                  transactions.add(Map.of("origin", job.origin(), "txn", job.txnId(), "answer", job.answer().encode(), "now", now));
+                }
+              }
+              return transactions.isEmpty() ? Future.succeededFuture()
+                  : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
+                      + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING")
+                  .executeBatch(transactions).mapEmpty();
+            }))
+        .onComplete(result -> {
+          if (result.succeeded()) {
+            fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope));
+            jobs.forEach(job -> job.answered().complete(job.answer()));
+          } else {
+            jobs.forEach(job -> job.answered().fail(result.cause()));
           }
-          results.put(envelopes.get(i).getString("id"), new JsonObject().put("status", 202));
-        }
-        return null;
-      });
-      Future<JsonObject> answer = chain.map(ignored -> new JsonObject().put("results", new JsonObject(new LinkedHashMap<>(results))));
-      if (txnId == null) {
-        return answer;
-      }
-      return answer.compose(stored -> SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
-              + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING")
-          .execute(Map.of("origin", origin, "txn", txnId, "answer", stored.encode(), "now", now))
-          .map(stored));
-    }).onSuccess(ignored -> fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope)));
+          flush();
+        });
+  }
+
+  /** A checked batch waiting for its group commit. */
+  private record StoreJob(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results,
+                          Promise<JsonObject> answered) {
+    JsonObject answer() {
+      return new JsonObject().put("results", new JsonObject(new LinkedHashMap<>(results)));
+    }
   }
 
   /**

@@ -1,0 +1,98 @@
+package org.openred.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+import org.openred.config.Option;
+import org.openred.node.OpenRedNode;
+import org.openred.testing.FakeNode;
+import org.openred.testing.TestNodes;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Node B's ingest alone: individually signed {@code POST /federation/v1/messages} requests, signed
+ * beforehand, fired at B over loopback with a fixed number in flight. Run with bench/federation.sh.
+ */
+public final class IngestBench {
+  public static void main(String[] args) throws Exception {
+    int count = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+    int inFlight = args.length > 1 ? Integer.parseInt(args[1]) : 64;
+    Path dir = TestNodes.tempDir("ingest");
+    FakeNode sender = new FakeNode("sender.test");
+    TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.LOG_LEVEL, "warn")
+        .flag(Option.FEDERATION_RATE, "1000000").flag(Option.PEERS, "sender.test=" + sender.apiUrl());
+    int port = spec.port();
+    spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + port);
+    OpenRedNode b = spec.start();
+    Vertx vertx = Vertx.vertx();
+    try {
+      URI url = URI.create("http://127.0.0.1:" + port + "/federation/v1/messages");
+      List<RequestOptions> requests = new ArrayList<>(count);
+      List<Buffer> bodies = new ArrayList<>(count);
+      for (int i = 0; i < count + 1000; i++) {
+        Buffer body = sender.envelope("direct_message", "b.test", new JsonObject().put("n", i)).toBuffer();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
+            .setURI(url.getPath()).putHeader("Content-Type", "application/json");
+        Map<String, String> signature = FakeNode.sign(sender.signingPrivate, "sender.test", "POST", url, body.getBytes(), Clock.systemUTC());
+        signature.forEach(options::putHeader);
+        requests.add(options);
+        bodies.add(body);
+      }
+      HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+          new PoolOptions().setHttp1MaxSize(inFlight));
+      fire(client, requests.subList(0, 1000), bodies.subList(0, 1000), inFlight); // warm-up
+      long start = System.nanoTime();
+      int accepted = fire(client, requests.subList(1000, count + 1000), bodies.subList(1000, count + 1000), inFlight);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf("machine: %d cores, %s; node B (SQLite) and the load generator in one JVM%n",
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+      System.out.printf("B ingest of individually signed requests: %d accepted of %d in %.2f s = %.0f requests/s (%d in flight)%n",
+          accepted, count, seconds, accepted / seconds, inFlight);
+    } finally {
+      TestNodes.await(vertx.close());
+      TestNodes.await(b.close());
+      sender.close();
+      TestNodes.deleteRecursively(dir);
+    }
+  }
+
+  private static int fire(HttpClientAgent client, List<RequestOptions> requests, List<Buffer> bodies, int inFlight) {
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger accepted = new AtomicInteger();
+    List<Future<Void>> lanes = new ArrayList<>();
+    for (int lane = 0; lane < inFlight; lane++) {
+      lanes.add(lane(client, requests, bodies, next, accepted));
+    }
+    TestNodes.await(Future.all(lanes));
+    return accepted.get();
+  }
+
+  private static Future<Void> lane(HttpClientAgent client, List<RequestOptions> requests, List<Buffer> bodies,
+                                   AtomicInteger next, AtomicInteger accepted) {
+    int i = next.getAndIncrement();
+    if (i >= requests.size()) {
+      return Future.succeededFuture();
+    }
+    return client.request(requests.get(i)).compose(request -> request.send(bodies.get(i)))
+        .compose(response -> response.body().map(response.statusCode()))
+        .compose(status -> {
+          if (status == 202) {
+            accepted.incrementAndGet();
+          }
+          return lane(client, requests, bodies, next, accepted);
+        });
+  }
+}
