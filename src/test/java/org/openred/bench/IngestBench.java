@@ -34,6 +34,11 @@ public final class IngestBench {
     FakeNode sender = new FakeNode("sender.test");
     TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.LOG_LEVEL, "warn")
         .flag(Option.FEDERATION_RATE, "1000000").flag(Option.PEERS, "sender.test=" + sender.apiUrl());
+    String db = System.getProperty("bench.db", "sqlite");
+    String postgres = db.equals("postgresql") ? TestNodes.createPostgresSchema() : null;
+    if (postgres != null) {
+      spec.flag(Option.DB, postgres);
+    }
     int port = spec.port();
     spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + port);
     OpenRedNode b = spec.start();
@@ -57,8 +62,8 @@ public final class IngestBench {
       long start = System.nanoTime();
       int accepted = fire(client, requests.subList(1000, count + 1000), bodies.subList(1000, count + 1000), inFlight);
       double seconds = (System.nanoTime() - start) / 1e9;
-      System.out.printf("machine: %d cores, %s; node B (SQLite) and the load generator in one JVM%n",
-          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
+      System.out.printf("machine: %d cores, %s; node B (%s) and the load generator in one JVM%n",
+          Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), db);
       System.out.printf("B ingest of individually signed requests: %d accepted of %d in %.2f s = %.0f requests/s (%d in flight)%n",
           accepted, count, seconds, accepted / seconds, inFlight);
     } finally {
@@ -66,6 +71,9 @@ public final class IngestBench {
       TestNodes.await(b.close());
       sender.close();
       TestNodes.deleteRecursively(dir);
+      if (postgres != null) {
+        TestNodes.dropPostgresSchema(postgres);
+      }
     }
   }
 

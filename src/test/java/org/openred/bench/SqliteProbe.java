@@ -1,0 +1,42 @@
+package org.openred.bench;
+
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.config.StorageConfig;
+import org.openred.store.Database;
+import org.openred.store.Migrations;
+import org.openred.testing.TestNodes;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Round-trip cost of the SQLite pool (vertx-jdbc-client): run with bench/storage-probe.sh. */
+public final class SqliteProbe {
+  public static void main(String[] args) {
+    Vertx vertx = Vertx.vertx();
+    Path dir = TestNodes.tempDir("probe");
+    Database db = TestNodes.await(Database.open(vertx, StorageConfig.sqlite(dir.resolve("p.db"))));
+    TestNodes.await(Migrations.migrate(db));
+    int n = 300;
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      List<Map<String, Object>> rows = new ArrayList<>();
+      for (int j = 0; j < 15; j++) {
+        rows.add(Map.of("origin", "o", "id", i + "-" + j, "type", "t", "body", "x".repeat(600), "now", "n"));
+      }
+      TestNodes.await(db.pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
+          "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) VALUES (#{origin}, #{id}, #{type}, #{body}, #{now})")
+          .executeBatch(rows)));
+    }
+    System.out.printf("withTransaction + executeBatch(15): %.2f ms each%n", (System.nanoTime() - t0) / 1e6 / n);
+    t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      TestNodes.await(db.pool().query("SELECT 1").execute());
+    }
+    System.out.printf("SELECT 1: %.3f ms each%n", (System.nanoTime() - t0) / 1e6 / n);
+    TestNodes.await(vertx.close());
+    TestNodes.deleteRecursively(dir);
+  }
+}
