@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import org.openred.cache.SharedCache;
 import org.openred.config.OpenRedConfig;
+import org.openred.config.StorageConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.CryptoSandboxVerticle;
 import org.openred.crypto.NodePublicKeys;
@@ -110,8 +111,9 @@ public final class OpenRedNode {
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
           .compose(ignored -> config.role().runsNode()
               ? vertx.deployVerticle(new DiscoveryVerticle(services))
-                  .compose(i -> vertx.deployVerticle(() -> new InboundVerticle(services),
-                      new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
+                  // SQLite has one connection: one instance gathers every request into one group-commit queue.
+                  .compose(i -> vertx.deployVerticle(() -> new InboundVerticle(services), new DeploymentOptions()
+                      .setInstances(config.storage().engine() == StorageConfig.Engine.SQLITE ? 1 : Runtime.getRuntime().availableProcessors())))
                   .compose(i -> vertx.deployVerticle(new SendVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new DeliveryVerticle(services)))
               : Future.succeededFuture())
