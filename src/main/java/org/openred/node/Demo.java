@@ -32,7 +32,7 @@ public final class Demo {
 
   /**
    * Starts the three, blocking: call it from a thread that is not Vert.x's. {@code flags} are the
-   * user's, of which --data, --http-port and --http-host are used.
+   * user's, of which --data, --http-port, --http-host and --dns are used.
    */
   public static Running start(Map<Option, String> flags, Map<String, String> env) {
     OpenRedConfig base = OpenRedConfig.load(Role.ALL, flags, env);
@@ -51,12 +51,13 @@ public final class Demo {
     // Each process gets its own Vert.x, created from this (non-Vert.x) thread, one after the other.
     List<OpenRedNode> started = new ArrayList<>();
     try {
+      String dns = flags.get(Option.DNS);
       started.add(await(OpenRedNode.start(config(Role.REGISTRY, data.resolve("registry"), host, port, host + ":" + port,
-          registryUrl, null, nodeEnv))));
+          registryUrl, null, dns, nodeEnv))));
       started.add(await(OpenRedNode.start(config(Role.NODE, data.resolve("a"), host, port + 1, aDomain, registryUrl,
-          bDomain + "=http://" + host + ":" + (port + 2), nodeEnv))));
+          bDomain + "=http://" + host + ":" + (port + 2), dns, nodeEnv))));
       started.add(await(OpenRedNode.start(config(Role.NODE, data.resolve("b"), host, port + 2, bDomain, registryUrl,
-          aDomain + "=http://" + host + ":" + (port + 1), nodeEnv))));
+          aDomain + "=http://" + host + ":" + (port + 1), dns, nodeEnv))));
       return new Running(List.copyOf(started));
     } catch (RuntimeException e) {
       started.forEach(OpenRedNode::close);
@@ -73,8 +74,11 @@ public final class Demo {
   }
 
   private static OpenRedConfig config(Role role, Path data, String host, int port, String domain, String registryUrl,
-                                      String peers, Map<String, String> env) {
+                                      String peers, String dns, Map<String, String> env) {
     Map<Option, String> flags = new HashMap<>();
+    if (dns != null) {
+      flags.put(Option.DNS, dns);
+    }
     flags.put(Option.DATA, data.toString());
     flags.put(Option.HTTP_HOST, host);
     flags.put(Option.HTTP_PORT, Integer.toString(port));

@@ -142,7 +142,8 @@ class DeliveryTest {
     OpenRedNode a = start(aSpec);
     ProcessNode b = new ProcessNode(bPort, bData.resolve("b.log"), List.of("node", "--data", bData.toString(),
         "--http-host", "127.0.0.1", "--http-port", Integer.toString(bPort), "--domain", "b.test",
-        "--public-url", "http://127.0.0.1:" + bPort, "--peers", "a.test=http://127.0.0.1:" + aSpec.port(), "--log-level", "warn"));
+        "--public-url", "http://127.0.0.1:" + bPort, "--peers", "a.test=http://127.0.0.1:" + aSpec.port(), "--log-level", "warn",
+        "--dns", TestNodes.NO_DNS));
     cleanup.add(b);
     b.start();
     String bDatabase = "jdbc:sqlite:" + bData.resolve("openred.db");

@@ -41,6 +41,7 @@ class FederationInboundTest {
   private FakeNode other;
   private FakeNode blocked;
   private FakeNode flood;
+  private FakeNode rotating;
 
   @BeforeAll
   void start() {
@@ -49,9 +50,10 @@ class FederationInboundTest {
     other = new FakeNode("other.test");
     blocked = new FakeNode("blocked.test");
     flood = new FakeNode("flood.test");
+    rotating = new FakeNode("rotating.test");
     TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test")
         .flag(Option.PEERS, "fake.test=" + fake.apiUrl() + ",other.test=" + other.apiUrl() + ",blocked.test=" + blocked.apiUrl()
-            + ",flood.test=" + flood.apiUrl())
+            + ",flood.test=" + flood.apiUrl() + ",rotating.test=" + rotating.apiUrl())
         .flag(Option.FEDERATION_DENY, "blocked.test").flag(Option.FEDERATION_RATE, "25").flag(Option.BODY_LIMIT, "65536");
     port = spec.port();
     spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + port);
@@ -65,6 +67,7 @@ class FederationInboundTest {
     other.close();
     blocked.close();
     flood.close();
+    rotating.close();
     TestNodes.deleteRecursively(dir);
   }
 
@@ -178,6 +181,51 @@ class FederationInboundTest {
     assertProblem(401, "replayed", FakeNode.post(target, signed, body));
     // The same nonce with another body is a replay too, once the signature is checked: it fails on the signature.
     assertProblem(401, "signature-invalid", FakeNode.post(target, signed, changed));
+  }
+
+  @Test
+  @DisplayName("A rotated key is fetched again once, when its first signature arrives; floods of bad keys fetch nothing more")
+  void keyRotation() {
+    byte[] first = rotating.envelope("direct_message", "b.test", new JsonObject()).toBuffer().getBytes();
+    assertEquals(202, post(url("/messages"), rotating, first).statusCode());
+    int fetches = rotating.documentFetches.get();
+    // The node rotates: its document now signs with a new key and still lists the old one.
+    FakeNode next = new FakeNode("rotating.test");
+    try {
+      JsonObject rotated = new JsonObject(next.keyDocument());
+      rotated.getJsonArray("keys").add(new JsonObject().put("keyid", "rotating.test").put("alg", "ed25519")
+          .put("public_key", rotating.signingPublic).put("valid_until", "2099-01-01T00:00:00Z"));
+      rotating.serve(rotated::encode);
+      JsonObject envelope = next.envelope("direct_message", "b.test", new JsonObject());
+      byte[] body = envelope.toBuffer().getBytes();
+      assertEquals(202, post(url("/messages"), next, body).statusCode());
+      assertEquals(fetches + 1, rotating.documentFetches.get(), "one re-fetch for the new key");
+      byte[] stranger = Ed25519.generatePrivateKey(new SecureRandom());
+      for (int i = 0; i < 5; i++) {
+        assertProblem(401, "signature-invalid", FakeNode.post(url("/messages"),
+            FakeNode.sign(stranger, "rotating.test", "POST", url("/messages"), body, Clock.systemUTC()), body));
+      }
+      assertEquals(fetches + 1, rotating.documentFetches.get(), "unknown keys do not force more fetches");
+    } finally {
+      next.close();
+    }
+  }
+
+  @Test
+  @DisplayName("A keyid naming an internal address makes the node fetch nothing from it (ATTACKS 7, 14)")
+  void keyIdPointingInside() {
+    FakeNode inside = new FakeNode("127.0.0.1:0");
+    try {
+      byte[] body = message(fake).toBuffer().getBytes();
+      for (String keyId : new String[] {"127.0.0.1:" + inside.port, "localhost:" + inside.port}) {
+        HttpResponse<String> response = FakeNode.post(url("/messages"),
+            FakeNode.sign(inside.signingPrivate, keyId, "POST", url("/messages"), body, Clock.systemUTC()), body);
+        assertProblem(401, "unknown-key", response);
+      }
+      assertEquals(0, inside.documentFetches.get(), "no request reached the internal address");
+    } finally {
+      inside.close();
+    }
   }
 
   @Test

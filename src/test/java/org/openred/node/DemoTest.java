@@ -45,7 +45,7 @@ class DemoTest {
     Path data = TestNodes.tempDir("demo");
     int port = threeFreePorts();
     Demo.Running demo = Demo.start(Map.of(Option.DATA, data.toString(), Option.HTTP_PORT, Integer.toString(port),
-        Option.HTTP_HOST, "127.0.0.1"), Map.of());
+        Option.HTTP_HOST, "127.0.0.1", Option.DNS, TestNodes.NO_DNS), Map.of());
     try {
       assertEquals(3, demo.processes().size());
       OpenRedNode a = demo.processes().get(1);

@@ -37,6 +37,8 @@ public final class FakeNode implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private volatile Supplier<String> document = this::keyDocument;
   private final HttpServer server;
+  /** How often the key document was fetched. */
+  public final java.util.concurrent.atomic.AtomicInteger documentFetches = new java.util.concurrent.atomic.AtomicInteger();
   /** Every request other than the key document, as received. */
   public final java.util.concurrent.BlockingQueue<Received> received = new java.util.concurrent.LinkedBlockingQueue<>();
 
@@ -48,6 +50,7 @@ public final class FakeNode implements AutoCloseable {
     server = TestNodes.await(vertx.createHttpServer()
         .requestHandler(request -> {
           if (request.path().equals("/.well-known/openred")) {
+            documentFetches.incrementAndGet();
             request.response().putHeader("Content-Type", "application/json").end(document.get());
             return;
           }

@@ -29,6 +29,12 @@ import java.util.stream.Stream;
  * command line, and optionally on a fresh schema of the real PostgreSQL.
  */
 public final class TestNodes {
+  /**
+   * The DNS server test nodes use unless a test starts its own dnsmasq: a loopback port where nothing
+   * listens, so a lookup fails at once and no test ever asks the machine's resolver (off this host).
+   */
+  public static final String NO_DNS = "127.0.0.1:9";
+
   /** The PostgreSQL every test run uses (trust auth, database test), overridable for other machines. */
   public static final String POSTGRES_URL = System.getenv().getOrDefault("OPENRED_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test");
 
@@ -103,6 +109,7 @@ public final class TestNodes {
       int port = freePort();
       flags.put(Option.HTTP_HOST, "127.0.0.1");
       flags.put(Option.HTTP_PORT, Integer.toString(port));
+      flags.put(Option.DNS, NO_DNS);
     }
 
     public Spec role(Role role) {

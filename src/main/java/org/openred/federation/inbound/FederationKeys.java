@@ -42,6 +42,17 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
         .recover(failure -> failure instanceof ReplyException ? Future.succeededFuture(List.of()) : Future.failedFuture(failure));
   }
 
+  /** Discovery re-fetches the key document at most once per 5 minutes per domain (ATTACKS 13). */
+  @Override
+  public Future<List<byte[]>> refreshed(String keyId) {
+    if (keyId.equals(REGISTRY_KEY_ID)) {
+      return Future.succeededFuture(List.of());
+    }
+    return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", keyId).put("refresh", true))
+        .map(reply -> validKeys(reply.body()))
+        .recover(failure -> Future.succeededFuture(List.of()));
+  }
+
   static List<byte[]> validKeys(JsonObject discovered) {
     Instant now = Instant.now();
     List<byte[]> keys = new ArrayList<>();

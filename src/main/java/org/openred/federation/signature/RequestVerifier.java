@@ -24,6 +24,14 @@ public final class RequestVerifier {
   /** Finds the Ed25519 public keys a keyid may sign with; an empty list means unknown. */
   public interface KeyResolver {
     Future<List<byte[]>> keys(String keyId);
+
+    /**
+     * Asked once when no known key verifies a signature (the signer may have rotated its key):
+     * fresher keys, or none. Implementations limit how often this reaches the network.
+     */
+    default Future<List<byte[]>> refreshed(String keyId) {
+      return Future.succeededFuture(List.of());
+    }
   }
 
   public record Verified(String keyId, byte[] publicKey) {
@@ -78,12 +86,18 @@ public final class RequestVerifier {
         return Future.failedFuture(new Problem(401, "wrong-destination", "the request was signed for " + request.authority() + ", not this server"));
       }
       return vertx.executeBlocking(() -> checkSignature(request, body, candidates, base, signature), false)
+          .compose(found -> found != null ? Future.succeededFuture(found) : keys.refreshed(keyId)
+              .compose(fresher -> fresher.isEmpty() ? Future.<byte[]>succeededFuture(null)
+                  : vertx.executeBlocking(() -> checkSignature(request, body, fresher, base, signature), false))
+              .compose(again -> again != null ? Future.succeededFuture(again)
+                  : Future.failedFuture(invalid("the signature does not verify"))))
           .compose(publicKey -> nonces.putIfAbsent("nonce:" + keyId + ":" + params.nonce(), "1", NONCE_TTL)
               .compose(first -> first ? Future.succeededFuture(new Verified(keyId, publicKey))
                   : Future.failedFuture(new Problem(401, "replayed", "this nonce was already used"))));
     });
   }
 
+  /** The key that verifies, or null; a digest that does not match the body fails outright. */
   private static byte[] checkSignature(SignedRequest request, byte[] body, List<byte[]> candidates, byte[] base, byte[] signature) {
     String digest = request.header().apply("Content-Digest");
     if (body != null && body.length > 0 && !ContentDigest.matches(digest, body)) {
@@ -94,7 +108,7 @@ public final class RequestVerifier {
         return key;
       }
     }
-    throw invalid("the signature does not verify");
+    return null;
   }
 
   /** What we require to be covered, so that nothing that matters can change in transit. */
