@@ -34,10 +34,13 @@ class ClusterTest {
   void stop() {
     started.forEach(node -> await(node.close()));
     dirs.forEach(TestNodes::deleteRecursively);
+    sender.close();
     if (db != null) {
       TestNodes.dropPostgresSchema(db);
     }
   }
+
+  private final org.openred.testing.FakeNode sender = new org.openred.testing.FakeNode("sender.test");
 
   private OpenRedNode instance(int clusterPort, String members, String masterKey) {
     Path dir = TestNodes.tempDir("cluster");
@@ -45,7 +48,7 @@ class ClusterTest {
     OpenRedNode node = new TestNodes.Spec().dataDir(dir).flag(Option.DB, db).flag(Option.DOMAIN, "cluster.test")
         .flag(Option.CLUSTER, "true").flag(Option.CLUSTER_HOST, "127.0.0.1")
         .flag(Option.CLUSTER_PORT, Integer.toString(clusterPort)).flag(Option.CLUSTER_MEMBERS, members)
-        .env(Option.MASTER_KEY, masterKey).start();
+        .flag(Option.PEERS, "sender.test=" + sender.apiUrl()).env(Option.MASTER_KEY, masterKey).start();
     started.add(node);
     return node;
   }
@@ -72,6 +75,20 @@ class ClusterTest {
       answeredBy.add(reply.getString("instance_id"));
     }
     assertTrue(answeredBy.contains(a.instanceId()), "a request sent on instance B was answered by instance A: " + answeredBy);
+
+    // A signed federation request accepted by A is a replay at B: the nonce is in the cluster's shared data.
+    byte[] body = sender.envelope("direct_message", "cluster.test", new JsonObject()).toBuffer().getBytes();
+    URI target = URI.create("http://cluster.test/federation/v1/messages");
+    java.util.Map<String, String> signature = org.openred.testing.FakeNode.sign(sender.signingPrivate, "sender.test", "POST", target,
+        body, java.time.Clock.systemUTC());
+    StringBuilder head = new StringBuilder("POST /federation/v1/messages HTTP/1.1\r\nHost: cluster.test\r\n"
+        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
+    signature.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    byte[] request = head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertEquals(202, org.openred.testing.RawHttp.exchange(a.config().httpPort(), request, body, 0).status());
+    org.openred.testing.RawHttp.Response replay = org.openred.testing.RawHttp.exchange(b.config().httpPort(), request, body, 0);
+    assertEquals(401, replay.status(), replay.body());
+    assertEquals("replayed", replay.json().getString("type"));
 
     HttpClient http = HttpClient.newHttpClient();
     for (OpenRedNode node : List.of(a, b)) {
