@@ -60,26 +60,13 @@ public final class Main {
           out.printf("  %-9s %-24s %s%n", node.config().role().wireName(), node.config().domain(), node.config().publicUrl());
         }
         out.println("Data in " + first.dataDir().getParent() + "; nodes register with the registry and know each other.");
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try {
-            demo.close().await(10, TimeUnit.SECONDS);
-          } catch (Exception e) {
-            LOG.warn("Stopping took too long: {}", oneLine(e));
-          }
-        }, "openred-shutdown"));
+        stopOnShutdown(demo::close);
         return 0;
       }
       OpenRedConfig config = OpenRedConfig.load(line.role(), line.options(), env);
       setLogLevel(config.logLevel());
       OpenRedNode node = OpenRedNode.start(config).toCompletionStage().toCompletableFuture().join();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        LOG.info("Stopping OpenRed");
-        try {
-          node.close().await(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          LOG.warn("Stopping took too long: {}", oneLine(e));
-        }
-      }, "openred-shutdown"));
+      stopOnShutdown(node::close);
       return 0;
     } catch (StartupFailure e) {
       err.println("openred: " + e.getMessage());
@@ -90,6 +77,18 @@ public final class Main {
       // Future.await rethrows a failure as it is, checked exceptions included (a BindException, say).
       return failed(e, err);
     }
+  }
+
+  /** Stops what runs when the JVM is asked to stop (Ctrl-C, SIGTERM), waiting at most 10 s. */
+  private static void stopOnShutdown(java.util.function.Supplier<io.vertx.core.Future<Void>> stop) {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      LOG.info("Stopping OpenRed");
+      try {
+        stop.get().await(10, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        LOG.warn("Stopping took too long: {}", oneLine(e));
+      }
+    }, "openred-shutdown"));
   }
 
   private static int failed(Throwable cause, PrintStream err) {

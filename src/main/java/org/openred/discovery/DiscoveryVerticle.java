@@ -164,7 +164,7 @@ public final class DiscoveryVerticle extends VerticleBase {
   }
 
   private Future<Optional<JsonObject>> registryRecord(URI registry, String domain) {
-    String base = registry.getRawPath() == null ? "" : registry.getRawPath();
+    String base = OutboundHttp.basePath(registry);
     return services.http().check(registry, true)
         .compose(target -> services.http().get(target, base + "/api/v1/nodes/discover?domain="
             + URLEncoder.encode(domain, StandardCharsets.UTF_8), OutboundHttp.DEFAULT_MAX_BYTES))
@@ -175,7 +175,7 @@ public final class DiscoveryVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> fetchDocument(String domain, Candidate candidate) {
-    String base = candidate.baseUrl().getRawPath() == null ? "" : candidate.baseUrl().getRawPath();
+    String base = OutboundHttp.basePath(candidate.baseUrl());
     return services.http().check(candidate.baseUrl(), candidate.trusted())
         .compose(target -> services.http().get(target, base + "/.well-known/openred", OutboundHttp.DEFAULT_MAX_BYTES))
         .map(KeyDocument::parse)

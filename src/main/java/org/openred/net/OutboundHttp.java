@@ -140,6 +140,12 @@ public final class OutboundHttp {
     return client.close();
   }
 
+  /** The path of a base URL without its trailing slashes, to put API paths after ("" for none). */
+  public static String basePath(URI url) {
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    return path.replaceAll("/+$", "");
+  }
+
   private static Problem forbidden(String detail) {
     return new Problem(400, "forbidden-url", detail);
   }

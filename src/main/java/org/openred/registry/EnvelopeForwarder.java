@@ -6,6 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import org.openred.crypto.CryptoClient;
 import org.openred.federation.signature.RequestSigner;
+import org.openred.net.OutboundHttp;
 import org.openred.node.NodeServices;
 
 import java.net.URI;
@@ -29,7 +30,7 @@ final class EnvelopeForwarder {
   }
 
   Future<Answer> forward(URI apiUrl, String method, String federationPath, Buffer body) {
-    String base = apiUrl.getRawPath() == null ? "" : apiUrl.getRawPath().replaceAll("/+$", "");
+    String base = OutboundHttp.basePath(apiUrl);
     String path = base + "/federation/v1" + federationPath;
     URI url = apiUrl.resolve(path);
     return services.http().check(apiUrl, false)

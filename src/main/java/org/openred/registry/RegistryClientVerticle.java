@@ -89,7 +89,7 @@ public final class RegistryClientVerticle extends VerticleBase {
   }
 
   private Future<OutboundHttp.Response> call(String path, Buffer body) {
-    String basePath = registry.getRawPath() == null ? "" : registry.getRawPath();
+    String basePath = OutboundHttp.basePath(registry);
     URI url = registry.resolve(basePath + path);
     byte[] bytes = body == null ? null : body.getBytes();
     return services.http().check(registry, true)

@@ -111,7 +111,7 @@ public final class RegistryVerticle extends VerticleBase {
     }
     URI apiUrl = apiUrl(text(body, "api_url"));
     return http.check(apiUrl, false)
-        .compose(target -> http.get(target, basePath(apiUrl) + "/.well-known/openred", OutboundHttp.DEFAULT_MAX_BYTES))
+        .compose(target -> http.get(target, OutboundHttp.basePath(apiUrl) + "/.well-known/openred", OutboundHttp.DEFAULT_MAX_BYTES))
         .compose(document -> {
           KeyDocument doc = KeyDocument.parse(document);
           if (!doc.nodeId().equals(nodeId) || !doc.lists(sig) || !doc.dhKey().equals(dh) || !doc.domain().equals(domain)) {
@@ -196,11 +196,6 @@ public final class RegistryVerticle extends VerticleBase {
     } catch (URISyntaxException e) {
       throw new Problem(400, "forbidden-url", "api_url is not a URL");
     }
-  }
-
-  private static String basePath(URI url) {
-    String path = url.getRawPath() == null ? "" : url.getRawPath();
-    return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
   }
 
   private static String text(JsonObject body, String field) {

@@ -242,11 +242,8 @@ class FederationInboundTest {
   void misaddressed() {
     byte[] body = message(fake).toBuffer().getBytes();
     URI elsewhere = URI.create("http://c.test/federation/v1/messages");
-    StringBuilder head = new StringBuilder("POST /federation/v1/messages HTTP/1.1\r\nHost: c.test\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length + "\r\nConnection: close\r\n");
-    FakeNode.sign(fake.signingPrivate, "fake.test", "POST", elsewhere, body, Clock.systemUTC())
-        .forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    RawHttp.Response replayed = RawHttp.exchange(port, head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII), body, 0);
+    RawHttp.Response replayed = RawHttp.postAs(port, "c.test", "/federation/v1/messages",
+        FakeNode.sign(fake.signingPrivate, "fake.test", "POST", elsewhere, body, Clock.systemUTC()), body);
     assertEquals(401, replayed.status());
     assertEquals("wrong-destination", replayed.json().getString("type"));
 

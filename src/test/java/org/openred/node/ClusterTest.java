@@ -81,12 +81,9 @@ class ClusterTest {
     URI target = URI.create("http://cluster.test/federation/v1/messages");
     java.util.Map<String, String> signature = org.openred.testing.FakeNode.sign(sender.signingPrivate, "sender.test", "POST", target,
         body, java.time.Clock.systemUTC());
-    StringBuilder head = new StringBuilder("POST /federation/v1/messages HTTP/1.1\r\nHost: cluster.test\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
-    signature.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    byte[] request = head.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    assertEquals(202, org.openred.testing.RawHttp.exchange(a.config().httpPort(), request, body, 0).status());
-    org.openred.testing.RawHttp.Response replay = org.openred.testing.RawHttp.exchange(b.config().httpPort(), request, body, 0);
+    assertEquals(202, org.openred.testing.RawHttp.postAs(a.config().httpPort(), "cluster.test", target.getPath(), signature, body).status());
+    org.openred.testing.RawHttp.Response replay =
+        org.openred.testing.RawHttp.postAs(b.config().httpPort(), "cluster.test", target.getPath(), signature, body);
     assertEquals(401, replay.status(), replay.body());
     assertEquals("replayed", replay.json().getString("type"));
 

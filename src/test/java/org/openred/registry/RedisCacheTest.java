@@ -65,11 +65,7 @@ class RedisCacheTest {
   }
 
   private static RawHttp.Response register(int port, FakeNode node, JsonObject registration, Map<String, String> signature) {
-    byte[] body = registration.toBuffer().getBytes();
-    StringBuilder head = new StringBuilder("POST /api/v1/nodes/register HTTP/1.1\r\nHost: registry.test\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
-    signature.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    return RawHttp.exchange(port, head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII), body, 0);
+    return RawHttp.postAs(port, "registry.test", "/api/v1/nodes/register", signature, registration.toBuffer().getBytes());
   }
 
   private static Map<String, String> sign(FakeNode node, JsonObject registration) {

@@ -152,10 +152,8 @@ class RegistryTest {
     assertProblem(401, "signature-expired", FakeNode.post(target, FakeNode.sign(a.signingPrivate, a.nodeId, "POST", target, body, twoHoursAhead), body));
     // A request signed for another server, replayed here as it was (its Host included).
     URI elsewhere = URI.create("http://registry.elsewhere.test/api/v1/nodes/register");
-    StringBuilder head = new StringBuilder("POST /api/v1/nodes/register HTTP/1.1\r\nHost: registry.elsewhere.test\r\n"
-        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n");
-    a.sign("POST", elsewhere, body).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    RawHttp.Response misaddressed = RawHttp.exchange(registryPort, head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII), body, 0);
+    RawHttp.Response misaddressed = RawHttp.postAs(registryPort, "registry.elsewhere.test", "/api/v1/nodes/register",
+        a.sign("POST", elsewhere, body), body);
     assertEquals(401, misaddressed.status(), misaddressed.body());
     assertEquals("wrong-destination", misaddressed.json().getString("type"));
     Map<String, String> signed = a.sign("POST", target, body);

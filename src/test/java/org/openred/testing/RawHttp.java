@@ -57,6 +57,14 @@ public final class RawHttp {
     }
   }
 
+  /** A JSON POST sent as-is to {@code port} with a chosen Host header (as a replayed request would arrive). */
+  public static Response postAs(int port, String host, String path, java.util.Map<String, String> headers, byte[] body) {
+    StringBuilder head = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: " + host + "\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + body.length + "\r\nConnection: close\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    return exchange(port, head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII), body, 0);
+  }
+
   public static Response post(int port, String path, String contentType, byte[] body, Integer declaredLength) {
     String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
         + (contentType == null ? "" : "Content-Type: " + contentType + "\r\n")

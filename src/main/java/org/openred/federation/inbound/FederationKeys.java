@@ -73,7 +73,7 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
     Future<List<byte[]>> current = registryKeys;
     if (current == null || current.failed()) {
       URI registry = services.config().registryUrl().get();
-      String base = registry.getRawPath() == null ? "" : registry.getRawPath();
+      String base = OutboundHttp.basePath(registry);
       current = services.http().check(registry, true)
           .compose(target -> services.http().get(target, base + "/.well-known/openred-registry", OutboundHttp.DEFAULT_MAX_BYTES))
           .map(body -> validKeys(StrictJson.parseObject(body)));

@@ -147,7 +147,7 @@ public final class DeliveryVerticle extends VerticleBase {
     return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", destination))
         .compose(reply -> {
           URI base = URI.create(reply.body().getString("base_url"));
-          String path = (base.getRawPath() == null ? "" : base.getRawPath()) + "/federation/v1/transactions/" + txnId;
+          String path = OutboundHttp.basePath(base) + "/federation/v1/transactions/" + txnId;
           boolean trusted = "static".equals(reply.body().getString("source"));
           return services.http().check(base, trusted).compose(target -> signer.sign("PUT", base.resolve(path), body.getBytes(),
               services.config().domain()).compose(signature -> {
