@@ -96,11 +96,18 @@ public final class OpenRedNode {
 
   private static Future<OpenRedNode> deploy(Vertx vertx, OpenRedConfig config) {
     String instanceId = UUID.randomUUID().toString();
-    return Database.open(vertx, config.storage()).compose(database -> {
+    return Database.open(vertx, config.storage()).compose(database -> vertx.executeBlocking(() -> {
+      // Reads files (the resolver configuration, trust stores): not on an event loop.
       Dns dns = new Dns(vertx, config);
-      NodeServices services = new NodeServices(config, database, SharedCache.create(vertx, config), dns,
-          new OutboundHttp(vertx, dns, config), Clock.systemUTC());
-      return Migrations.migrate(database)
+      return new NodeServices(config, database, SharedCache.create(vertx, config), dns, new OutboundHttp(vertx, dns, config),
+          Clock.systemUTC());
+    }).recover(failure -> database.close().transform(ignored -> Future.failedFuture(failure)))
+        .compose(services -> deployVerticles(vertx, config, instanceId, services)));
+  }
+
+  private static Future<OpenRedNode> deployVerticles(Vertx vertx, OpenRedConfig config, String instanceId, NodeServices services) {
+    Database database = services.database();
+    return Migrations.migrate(database)
           .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
           .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
           .compose(ignored -> config.role().runsRegistry()
@@ -124,7 +131,6 @@ public final class OpenRedNode {
           .map(keys -> new OpenRedNode(vertx, config, database, keys, instanceId))
           .recover(failure -> services.close().transform(ignored -> database.close())
               .transform(ignored -> Future.failedFuture(failure)));
-    });
   }
 
   /** Undeploys every verticle, closes storage and Vert.x (and leaves the cluster). */
