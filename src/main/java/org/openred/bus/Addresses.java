@@ -38,6 +38,12 @@ public final class Addresses {
 
   /** Accounts: a local user's published keys ({userId}), used by the federation API. */
   public static final String ACCOUNTS_PUBLIC_KEY = "openred.accounts.public-key";
+  public static final String ACCOUNTS_REGISTER = "openred.accounts.register";
+  public static final String ACCOUNTS_LOGIN = "openred.accounts.login";
+  public static final String ACCOUNTS_REFRESH = "openred.accounts.refresh";
+  public static final String ACCOUNTS_LOGOUT = "openred.accounts.logout";
+  /** {token} -> {username, family}: checks an access token for the HTTP layer and the event-bus bridge. */
+  public static final String ACCOUNTS_VERIFY = "openred.accounts.verify";
 
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";

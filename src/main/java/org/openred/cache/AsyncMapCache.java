@@ -35,6 +35,19 @@ final class AsyncMapCache implements SharedCache {
   }
 
   @Override
+  public Future<Long> increment(String key, Duration ttl) {
+    return map.compose(m -> m.putIfAbsent(key, "1", ttl.toMillis()).compose(previous -> {
+      if (previous == null) {
+        return Future.succeededFuture(1L);
+      }
+      long next = Long.parseLong(previous) + 1;
+      // Compare-and-set; on a lost race, try again with the value that won.
+      return m.replaceIfPresent(key, previous, Long.toString(next), ttl.toMillis())
+          .compose(replaced -> replaced ? Future.succeededFuture(next) : increment(key, ttl));
+    }));
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

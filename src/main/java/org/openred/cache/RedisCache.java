@@ -40,6 +40,16 @@ final class RedisCache implements SharedCache {
   }
 
   @Override
+  public Future<Long> increment(String key, Duration ttl) {
+    return redis.incr(PREFIX + key).compose(reply -> {
+      long value = reply.toLong();
+      return value == 1
+          ? redis.pexpire(List.of(PREFIX + key, Long.toString(Math.max(1, ttl.toMillis())))).map(value)
+          : Future.succeededFuture(value);
+    });
+  }
+
+  @Override
   public Future<Void> close() {
     client.close();
     return Future.succeededFuture();

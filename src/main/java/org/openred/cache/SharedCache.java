@@ -24,6 +24,9 @@ public interface SharedCache {
 
   Future<Void> delete(String key);
 
+  /** Adds one to a counter that expires {@code ttl} after its first increment; answers the new value. */
+  Future<Long> increment(String key, Duration ttl);
+
   Future<Void> close();
 
   static SharedCache create(Vertx vertx, OpenRedConfig config) {

@@ -4,6 +4,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.openred.accounts.AccountsVerticle;
 import org.openred.cache.SharedCache;
 import org.openred.config.OpenRedConfig;
 import org.openred.config.StorageConfig;
@@ -122,6 +123,7 @@ public final class OpenRedNode {
                   .compose(i -> vertx.deployVerticle(() -> new InboundVerticle(services), new DeploymentOptions()
                       .setInstances(config.storage().engine() == StorageConfig.Engine.SQLITE ? 1 : Runtime.getRuntime().availableProcessors())))
                   .compose(i -> vertx.deployVerticle(new SendVerticle(services)))
+                  .compose(i -> vertx.deployVerticle(new AccountsVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new DeliveryVerticle(services)))
               : Future.succeededFuture())
           .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()

@@ -18,6 +18,7 @@ import org.openred.bus.Failures;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.accounts.AccountsRoutes;
 import org.openred.federation.inbound.FederationRoutes;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
@@ -89,6 +90,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     if (config.role().runsNode()) {
       new FederationRoutes(vertx, services).mount(router);
+      new AccountsRoutes(vertx).mount(router);
     }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()

@@ -1,0 +1,124 @@
+package org.openred.accounts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.crypto.CryptoClient;
+import org.openred.web.Problem;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Access tokens (PROTOCOL.md section 8): ES256 JWTs that live 15 minutes, signed by the newest of
+ * the node's token keys. Keys rotate every 30 days and an old key keeps verifying until every token
+ * it signed has expired. Private halves are sealed by the crypto sandbox in {@code jwt_keys}.
+ */
+public final class AccessTokens {
+  public static final Duration LIFETIME = Duration.ofMinutes(15);
+  static final Duration ROTATION = Duration.ofDays(30);
+  private static final String SEAL_PURPOSE = "jwt-keys";
+
+  private final JWTAuth auth;
+  private final String kid;
+  private final String domain;
+
+  private AccessTokens(JWTAuth auth, String kid, String domain) {
+    this.auth = auth;
+    this.kid = kid;
+    this.domain = domain;
+  }
+
+  /** Loads the live keys, making a new signing key when the newest is due for rotation. */
+  public static Future<AccessTokens> load(Vertx vertx, Pool pool, CryptoClient crypto, String domain) {
+    Instant now = Instant.now();
+    return liveKeys(pool, now).compose(rows -> {
+      boolean due = rows.isEmpty() || Instant.parse(rows.get(0).getString("created_at")).plus(ROTATION).isBefore(now);
+      return due ? createKey(vertx, pool, crypto, now).compose(ignored -> liveKeys(pool, now)) : Future.succeededFuture(rows);
+    }).compose(rows -> {
+      JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions().setIssuer(domain).setAudience(List.of(domain))
+          .setAlgorithm("ES256").setExpiresInSeconds((int) LIFETIME.toSeconds()));
+      List<Future<Void>> opened = new ArrayList<>();
+      for (Row row : rows) {
+        String rowKid = row.getString("kid");
+        options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(rowKid).setBuffer(row.getString("public_pem")));
+        if (row == rows.get(0)) {
+          opened.add(crypto.open(SEAL_PURPOSE, row.getString("sealed_private"), rowKid.getBytes(StandardCharsets.UTF_8))
+              .map(pem -> {
+                options.addPubSecKey(new PubSecKeyOptions().setAlgorithm("ES256").setId(rowKid)
+                    .setBuffer(new String(pem, StandardCharsets.UTF_8)));
+                return null;
+              }));
+        }
+      }
+      return Future.all(opened).map(ignored -> new AccessTokens(JWTAuth.create(vertx, options), rows.get(0).getString("kid"), domain));
+    });
+  }
+
+  private static Future<List<Row>> liveKeys(Pool pool, Instant now) {
+    return SqlTemplate.forQuery(pool, "SELECT kid, sealed_private, public_pem, created_at FROM jwt_keys WHERE retire_at > #{now} "
+            + "ORDER BY created_at DESC, kid DESC")
+        .execute(Map.of("now", now.toString()))
+        .map(rows -> {
+          List<Row> list = new ArrayList<>();
+          rows.forEach(list::add);
+          return list;
+        });
+  }
+
+  private static Future<Void> createKey(Vertx vertx, Pool pool, CryptoClient crypto, Instant now) {
+    String kid = "at-" + UUID.randomUUID();
+    return vertx.executeBlocking(() -> {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    }, false).compose(pair -> crypto.seal(SEAL_PURPOSE, pem("PRIVATE KEY", pair.getPrivate().getEncoded()).getBytes(StandardCharsets.UTF_8),
+            kid.getBytes(StandardCharsets.UTF_8))
+        .compose(sealed -> SqlTemplate.forUpdate(pool, "INSERT INTO jwt_keys (kid, sealed_private, public_pem, created_at, retire_at) "
+                + "VALUES (#{kid}, #{sealed}, #{public}, #{created}, #{retire})")
+            .execute(Map.of("kid", kid, "sealed", sealed, "public", pem("PUBLIC KEY", pair.getPublic().getEncoded()),
+                "created", now.truncatedTo(ChronoUnit.SECONDS).toString(),
+                "retire", now.plus(ROTATION).plus(LIFETIME).plus(Duration.ofDays(1)).toString()))
+            .mapEmpty()));
+  }
+
+  private static String pem(String type, byte[] der) {
+    return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+        + "\n-----END " + type + "-----\n";
+  }
+
+  /** A token for {@code username} within refresh-token family {@code family}. */
+  public String issue(String username, String family) {
+    return auth.generateToken(new JsonObject().put("sub", username).put("fam", family).put("use", "access"),
+        new JWTOptions().setAlgorithm("ES256").setIssuer(domain).setAudience(List.of(domain))
+            .setExpiresInSeconds((int) LIFETIME.toSeconds()).setHeader(new JsonObject().put("kid", kid)));
+  }
+
+  /** The claims of a valid access token; fails with 401 invalid-token for anything else. */
+  public Future<JsonObject> verify(String token) {
+    return auth.authenticate(new TokenCredentials(token))
+        .map(user -> user.principal())
+        .compose(claims -> "access".equals(claims.getString("use")) && claims.getString("sub") != null
+            ? Future.succeededFuture(claims)
+            : Future.failedFuture(new Problem(401, "invalid-token", "not an access token")))
+        .recover(failure -> Future.failedFuture(failure instanceof Problem ? failure
+            : new Problem(401, "invalid-token", "the access token is invalid or expired")));
+  }
+}
