@@ -32,6 +32,10 @@ public final class AccountsRoutes {
     router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REFRESH, body(ctx), 200));
     router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGOUT, body(ctx), 204));
     router.get("/api/v1/auth/me").handler(this::authenticated).handler(ctx -> json(ctx, 200, ctx.get(USER)));
+    router.put("/api/v1/keys").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_PUT_KEYS,
+        body(ctx).copy().put("username", ((JsonObject) ctx.get(USER)).getString("username")), 204));
+    router.get("/api/v1/keys/:userId").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_GET_KEYS,
+        new JsonObject().put("userId", ctx.pathParam("userId")), 200));
   }
 
   /** A route handler that lets only requests with a valid access token through. */

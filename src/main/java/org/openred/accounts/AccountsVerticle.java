@@ -51,6 +51,7 @@ public final class AccountsVerticle extends VerticleBase {
   private final SecureRandom random = new SecureRandom();
   private WorkerExecutor argon2;
   private AccessTokens tokens;
+  private org.openred.federation.FederationClient federation;
   private Pool pool;
   /** Checked against when the user does not exist, so both answers cost the same. */
   private String decoyHash;
@@ -62,6 +63,7 @@ public final class AccountsVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = services.database().pool();
+    federation = new org.openred.federation.FederationClient(vertx, services);
     argon2 = vertx.createSharedWorkerExecutor("openred-argon2", 2);
     return argon2.executeBlocking(() -> hasher.hash(UUID.randomUUID().toString()), false)
         .compose(decoy -> {
@@ -75,7 +77,10 @@ public final class AccountsVerticle extends VerticleBase {
               serve(Addresses.ACCOUNTS_LOGIN, this::login),
               serve(Addresses.ACCOUNTS_REFRESH, this::refresh),
               serve(Addresses.ACCOUNTS_LOGOUT, this::logout),
-              serve(Addresses.ACCOUNTS_VERIFY, this::verify));
+              serve(Addresses.ACCOUNTS_VERIFY, this::verify),
+              serve(Addresses.ACCOUNTS_PUT_KEYS, this::putKeys),
+              serve(Addresses.ACCOUNTS_GET_KEYS, this::getKeys),
+              serve(Addresses.ACCOUNTS_PUBLIC_KEY, this::localKeys));
           return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
         });
   }
@@ -211,6 +216,95 @@ public final class AccountsVerticle extends VerticleBase {
             ? Future.failedFuture(new Problem(401, "invalid-token", "the session was ended"))
             : Future.succeededFuture(new JsonObject().put("username", claims.getString("sub")).put("family", claims.getString("fam"))
                 .put("userId", claims.getString("sub") + "@" + services.config().domain()))));
+  }
+
+  /**
+   * {username (the caller), sig, dh, replace?}: publishes the caller's public keys. Keys already
+   * published are replaced only when the client says so ({@code replace: true}), after warning its
+   * user; otherwise 409 keys-exist, so nothing replaces them silently (ATTACKS 21).
+   */
+  private Future<JsonObject> putKeys(JsonObject body) {
+    String username = body.getString("username");
+    String sig = publicKey(body, "sig");
+    String dh = publicKey(body, "dh");
+    boolean replace = Boolean.TRUE.equals(body.getValue("replace"));
+    return SqlTemplate.forQuery(pool, "SELECT sig_key, dh_key FROM users WHERE username = #{u}").execute(Map.of("u", username))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return Future.failedFuture(new Problem(404, "unknown-user", "no such user"));
+          }
+          Row row = rows.iterator().next();
+          boolean same = sig.equals(row.getString("sig_key")) && dh.equals(row.getString("dh_key"));
+          if (row.getString("sig_key") != null && !same && !replace) {
+            return Future.failedFuture(new Problem(409, "keys-exist",
+                "keys are already published for this user; send replace: true to replace them"));
+          }
+          if (!same && row.getString("sig_key") != null) {
+            AUDIT.warn("user-keys-replaced user={}", username);
+          }
+          return SqlTemplate.forUpdate(pool, "UPDATE users SET sig_key = #{sig}, dh_key = #{dh}, keys_updated_at = #{now} WHERE username = #{u}")
+              .execute(Map.of("sig", sig, "dh", dh, "now", now(), "u", username))
+              .map(new JsonObject());
+        });
+  }
+
+  /** {userId}: a local user's keys from the database, a remote one's through its node (cached 5 minutes). */
+  private Future<JsonObject> getKeys(JsonObject body) {
+    String userId = body.getValue("userId") instanceof String id ? id.toLowerCase(Locale.ROOT) : "";
+    int at = userId.lastIndexOf('@');
+    if (at <= 0 || !USERNAME.matcher(userId.substring(0, at)).matches()
+        || org.openred.config.FederationDomain.normalise(userId.substring(at + 1)) == null) {
+      throw new Problem(400, "invalid-user-id", "a user id is username@domain");
+    }
+    if (userId.substring(at + 1).equals(services.config().domain())) {
+      return localKeys(new JsonObject().put("userId", userId));
+    }
+    String cacheKey = "user-keys:" + userId;
+    return services.cache().get(cacheKey).compose(hit -> hit != null ? Future.succeededFuture(new JsonObject(hit))
+        : federation.send(userId.substring(at + 1), io.vertx.core.http.HttpMethod.GET,
+                "/users/" + java.net.URLEncoder.encode(userId, StandardCharsets.UTF_8) + "/public_key", null, 64 * 1024)
+            .compose(response -> {
+              if (response.status() == 404) {
+                return Future.failedFuture(new Problem(404, "unknown-user", "no user " + userId));
+              }
+              if (response.status() != 200) {
+                return Future.failedFuture(new Problem(502, "peer-error", userId.substring(at + 1) + " answered " + response.status()));
+              }
+              JsonObject keys = org.openred.web.StrictJson.parseObject(response.body());
+              if (!userId.equals(keys.getString("userId")) || keys.getJsonObject("keys") == null) {
+                return Future.failedFuture(new Problem(502, "peer-error", "the answer is not about " + userId));
+              }
+              publicKey(keys.getJsonObject("keys"), "sig");
+              publicKey(keys.getJsonObject("keys"), "dh");
+              return services.cache().put(cacheKey, keys.encode(), Duration.ofMinutes(5)).map(keys);
+            }));
+  }
+
+  /** {userId} of this node: {userId, keys: {sig, dh}, updated_at}; 404 when unknown or without keys. */
+  private Future<JsonObject> localKeys(JsonObject body) {
+    String userId = body.getString("userId", "");
+    String username = userId.substring(0, Math.max(0, userId.lastIndexOf('@')));
+    return SqlTemplate.forQuery(pool, "SELECT sig_key, dh_key, keys_updated_at FROM users WHERE username = #{u}")
+        .execute(Map.of("u", username))
+        .compose(rows -> {
+          Row row = rows.size() == 0 ? null : rows.iterator().next();
+          if (row == null || row.getString("sig_key") == null) {
+            return Future.failedFuture(new Problem(404, "unknown-user", "no published keys for " + userId));
+          }
+          return Future.succeededFuture(new JsonObject().put("userId", userId)
+              .put("keys", new JsonObject().put("sig", row.getString("sig_key")).put("dh", row.getString("dh_key")))
+              .put("updated_at", row.getString("keys_updated_at")));
+        });
+  }
+
+  private static String publicKey(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    try {
+      B64u.decode(value instanceof String text ? text : null, 32, field);
+    } catch (IllegalArgumentException e) {
+      throw new Problem(400, "invalid-key", field + " must be a 32-byte public key in base64url");
+    }
+    return (String) value;
   }
 
   private Future<Void> revokeFamily(io.vertx.sqlclient.SqlConnection conn, String family) {

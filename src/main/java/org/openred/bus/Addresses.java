@@ -42,6 +42,9 @@ public final class Addresses {
   public static final String ACCOUNTS_LOGIN = "openred.accounts.login";
   public static final String ACCOUNTS_REFRESH = "openred.accounts.refresh";
   public static final String ACCOUNTS_LOGOUT = "openred.accounts.logout";
+  /** User keys: {username, sig, dh, replace?} to publish one's own; {userId} for anyone's, local or remote. */
+  public static final String ACCOUNTS_PUT_KEYS = "openred.accounts.put-keys";
+  public static final String ACCOUNTS_GET_KEYS = "openred.accounts.get-keys";
   /** {token} -> {username, family}: checks an access token for the HTTP layer and the event-bus bridge. */
   public static final String ACCOUNTS_VERIFY = "openred.accounts.verify";
 

@@ -9,15 +9,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
-import org.openred.crypto.CryptoClient;
-import org.openred.federation.signature.RequestSigner;
+import org.openred.federation.FederationClient;
 import org.openred.net.OutboundHttp;
 import org.openred.node.NodeServices;
 import org.openred.web.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -54,7 +52,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private RequestSigner signer;
+  private FederationClient federation;
   private long timer;
 
   /** Consecutive failures of a destination and until when it is left alone. */
@@ -69,7 +67,7 @@ public final class DeliveryVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    signer = new RequestSigner(new CryptoClient(vertx), services.clock());
+    federation = new FederationClient(vertx, services);
     timer = vertx.setPeriodic(1000, id -> scan());
     vertx.setTimer(1, id -> scan());
     return Future.all(
@@ -144,18 +142,7 @@ public final class DeliveryVerticle extends VerticleBase {
     batch.forEach(row -> envelopes.add(new JsonObject(row.getString("body"))));
     String txnId = "seq-" + batch.get(0).getLong("seq") + "-" + batch.get(batch.size() - 1).getLong("seq");
     Buffer body = new JsonObject().put("origin", services.config().domain()).put("envelopes", envelopes).toBuffer();
-    return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", destination))
-        .compose(reply -> {
-          URI base = URI.create(reply.body().getString("base_url"));
-          String path = OutboundHttp.basePath(base) + "/federation/v1/transactions/" + txnId;
-          boolean trusted = "static".equals(reply.body().getString("source"));
-          return services.http().check(base, trusted).compose(target -> signer.sign("PUT", base.resolve(path), body.getBytes(),
-              services.config().domain()).compose(signature -> {
-            Map<String, String> headers = new HashMap<>(signature);
-            headers.put("Content-Type", "application/json");
-            return services.http().send(target, HttpMethod.PUT, path, headers, body, MAX_ANSWER);
-          }));
-        })
+    return federation.send(destination, HttpMethod.PUT, "/transactions/" + txnId, body, MAX_ANSWER)
         .compose(response -> settle(destination, batch, response))
         .recover(failure -> {
           LOG.debug("Delivery to {} failed: {}", destination, failure.getMessage());

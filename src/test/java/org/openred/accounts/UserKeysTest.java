@@ -1,0 +1,127 @@
+package org.openred.accounts;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openred.config.Option;
+import org.openred.crypto.B64u;
+import org.openred.crypto.Ed25519;
+import org.openred.crypto.X25519;
+import org.openred.node.OpenRedNode;
+import org.openred.testing.TestNodes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.openred.testing.TestNodes.await;
+
+/** User keys published on one node and fetched from another through federation (ATTACKS 20, 21). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class UserKeysTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final SecureRandom random = new SecureRandom();
+  private Path aDir;
+  private Path bDir;
+  private OpenRedNode a;
+  private OpenRedNode b;
+  private int aPort;
+  private int bPort;
+
+  @BeforeAll
+  void start() {
+    aDir = TestNodes.tempDir("keys-a");
+    bDir = TestNodes.tempDir("keys-b");
+    TestNodes.Spec aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
+    TestNodes.Spec bSpec = new TestNodes.Spec().dataDir(bDir).flag(Option.DOMAIN, "b.test");
+    aPort = aSpec.port();
+    bPort = bSpec.port();
+    aSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + aPort).flag(Option.PEERS, "b.test=http://127.0.0.1:" + bPort);
+    bSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + bPort).flag(Option.PEERS, "a.test=http://127.0.0.1:" + aPort);
+    a = aSpec.start();
+    b = bSpec.start();
+  }
+
+  @AfterAll
+  void stop() {
+    await(a.close());
+    await(b.close());
+    TestNodes.deleteRecursively(aDir);
+    TestNodes.deleteRecursively(bDir);
+  }
+
+  private HttpResponse<String> send(int port, String method, String path, String token, JsonObject body) {
+    try {
+      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+      if (body != null) {
+        request.header("Content-Type", "application/json");
+      }
+      if (token != null) {
+        request.header("Authorization", "Bearer " + token);
+      }
+      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private String session(int port, String name) {
+    JsonObject credentials = new JsonObject().put("username", name).put("password", "correct horse battery");
+    assertEquals(201, send(port, "POST", "/api/v1/auth/register", null, credentials).statusCode());
+    return new JsonObject(send(port, "POST", "/api/v1/auth/login", null, credentials).body()).getString("access_token");
+  }
+
+  private JsonObject newKeys() {
+    return new JsonObject().put("sig", B64u.encode(Ed25519.publicKey(Ed25519.generatePrivateKey(random))))
+        .put("dh", B64u.encode(X25519.publicKey(X25519.generatePrivateKey(random))));
+  }
+
+  private static void assertProblem(int status, String type, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
+  }
+
+  @Test
+  @DisplayName("alice publishes keys on A; bob on B gets them through federation; nothing replaces them silently")
+  void publishAndFetch() {
+    String alice = session(aPort, "alice");
+    String bob = session(bPort, "bob");
+    JsonObject keys = newKeys();
+    assertProblem(404, "unknown-user", send(bPort, "GET", "/api/v1/keys/alice@a.test", bob, null));
+    // A body naming another user changes nothing: keys are always the caller's own.
+    assertEquals(204, send(aPort, "PUT", "/api/v1/keys", alice, keys.copy().put("username", "bob")).statusCode());
+
+    JsonObject local = new JsonObject(send(aPort, "GET", "/api/v1/keys/alice@a.test", alice, null).body());
+    assertEquals(keys, local.getJsonObject("keys"));
+    HttpResponse<String> remote = send(bPort, "GET", "/api/v1/keys/ALICE@a.test", bob, null);
+    assertEquals(200, remote.statusCode(), remote.body());
+    assertEquals(keys, new JsonObject(remote.body()).getJsonObject("keys"));
+    assertEquals("alice@a.test", new JsonObject(remote.body()).getString("userId"));
+
+    JsonObject other = newKeys();
+    assertProblem(409, "keys-exist", send(aPort, "PUT", "/api/v1/keys", alice, other));
+    assertEquals(204, send(aPort, "PUT", "/api/v1/keys", alice, keys).statusCode());
+    assertEquals(204, send(aPort, "PUT", "/api/v1/keys", alice, other.copy().put("replace", true)).statusCode());
+    assertEquals(other, new JsonObject(send(aPort, "GET", "/api/v1/keys/alice@a.test", alice, null).body()).getJsonObject("keys"));
+  }
+
+  @Test
+  @DisplayName("Bad keys and ids are refused; keys need a session")
+  void refusals() {
+    String carol = session(aPort, "carol");
+    assertProblem(400, "invalid-key", send(aPort, "PUT", "/api/v1/keys", carol, newKeys().put("sig", "AAAA")));
+    assertProblem(400, "invalid-key", send(aPort, "PUT", "/api/v1/keys", carol, newKeys().put("dh", "not base64!")));
+    assertProblem(400, "invalid-user-id", send(aPort, "GET", "/api/v1/keys/carol", carol, null));
+    assertProblem(404, "unknown-user", send(aPort, "GET", "/api/v1/keys/nobody@b.test", carol, null));
+    assertProblem(401, "missing-token", send(aPort, "PUT", "/api/v1/keys", null, newKeys()));
+    assertProblem(401, "missing-token", send(aPort, "GET", "/api/v1/keys/carol@a.test", null, null));
+  }
+}
