@@ -39,12 +39,11 @@ import java.util.regex.Pattern;
  */
 public final class AccountsVerticle extends VerticleBase {
   private static final Logger AUDIT = LoggerFactory.getLogger("openred.audit");
-  static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+  static final Pattern USERNAME = UserStore.USERNAME;
   static final Duration REFRESH_LIFETIME = Duration.ofDays(30);
   static final Duration LOGIN_WINDOW = Duration.ofMinutes(15);
   static final int MAX_FAILURES_PER_ACCOUNT = 10;
   static final int MAX_FAILURES_PER_ADDRESS = 50;
-  private static final int MIN_PASSWORD_CHARS = 8;
 
   private final NodeServices services;
   private final PasswordHasher hasher = new PasswordHasher();
@@ -109,20 +108,18 @@ public final class AccountsVerticle extends VerticleBase {
     });
   }
 
-  /** {username, password} -> {username}; 409 username-taken. */
+  /** {username, password} -> {username, userId}; 409 username-taken. */
   private Future<JsonObject> register(JsonObject body) {
     String username = username(body);
     String password = password(body);
-    if (password.codePointCount(0, password.length()) < MIN_PASSWORD_CHARS) {
-      throw new Problem(400, "weak-password", "a password has at least " + MIN_PASSWORD_CHARS + " characters");
+    String weak = UserStore.passwordProblem(password);
+    if (weak != null) {
+      throw new Problem(400, "weak-password", weak);
     }
-    String now = now();
     return argon2.executeBlocking(() -> hasher.hash(password), false)
-        .compose(hash -> SqlTemplate.forUpdate(pool, "INSERT INTO users (username, password_hash, created_at, password_changed_at) "
-                + "VALUES (#{username}, #{hash}, #{now}, #{now}) ON CONFLICT (username) DO NOTHING")
-            .execute(Map.of("username", username, "hash", hash, "now", now)))
-        .compose(result -> {
-          if (result.rowCount() == 0) {
+        .compose(hash -> UserStore.create(pool, username, hash))
+        .compose(created -> {
+          if (!created) {
             return Future.failedFuture(new Problem(409, "username-taken", "the username " + username + " is taken"));
           }
           AUDIT.info("account-created user={}", username);
@@ -346,9 +343,8 @@ public final class AccountsVerticle extends VerticleBase {
   }
 
   private static String username(JsonObject body) {
-    Object value = body.getValue("username");
-    String username = value instanceof String text ? text.trim().toLowerCase(Locale.ROOT) : null;
-    if (username == null || !USERNAME.matcher(username).matches()) {
+    String username = UserStore.username(body.getValue("username"));
+    if (username == null) {
       throw new Problem(400, "invalid-username", "a username is 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
     }
     return username;

@@ -14,7 +14,7 @@ import java.util.Map;
 record CommandLine(String command, Map<Option, String> options, List<String> words, boolean help, boolean version) {
 
   static final List<String> SERVER_COMMANDS = List.of("all", "registry", "node", "demo");
-  static final List<String> COMMANDS = List.of("all", "registry", "node", "demo", "keygen");
+  static final List<String> COMMANDS = List.of("all", "registry", "node", "demo", "keygen", "user");
 
   Role role() {
     return Role.valueOf(command.toUpperCase(Locale.ROOT));
@@ -71,6 +71,7 @@ record CommandLine(String command, Map<Option, String> options, List<String> wor
     StringBuilder out = new StringBuilder();
     out.append("""
         Usage: java -jar openred.jar [all|registry|node|demo] [options]
+               java -jar openred.jar user add NAME | user list   [--data DIR] [--db URL] [--domain NAME]
                java -jar openred.jar keygen
 
         Commands:
@@ -78,6 +79,7 @@ record CommandLine(String command, Map<Option, String> options, List<String> wor
           registry   the central directory of nodes only
           node       a node: users, federation, the web app
           demo       a registry and two nodes (a.localhost, b.localhost) on three ports from --http-port
+          user       add a user (password from the console or standard input) or list them
           keygen     print a new secret for OPENRED_MASTER_KEY
 
         Options (each also read from OPENRED_<NAME> and from the --config file; flag wins, then

@@ -36,6 +36,11 @@ public final class Main {
 
   /** Runs a command; answers its exit code (0 for a server that is now running). */
   public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return run(args, env, System.in, out, err);
+  }
+
+  /** As {@link #run(String[], Map, PrintStream, PrintStream)}, reading what a command asks for from {@code in}. */
+  public static int run(String[] args, Map<String, String> env, java.io.InputStream in, PrintStream out, PrintStream err) {
     try {
       CommandLine line = CommandLine.parse(args);
       if (line.help()) {
@@ -51,6 +56,9 @@ public final class Main {
         new SecureRandom().nextBytes(secret);
         out.println(B64u.encode(secret));
         return 0;
+      }
+      if (line.command().equals("user")) {
+        return UserCommand.run(line.words(), OpenRedConfig.load(org.openred.config.Role.NODE, line.options(), env), in, out);
       }
       if (line.command().equals("demo")) {
         Demo.Running demo = Demo.start(line.options(), env);

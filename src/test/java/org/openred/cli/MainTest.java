@@ -24,9 +24,14 @@ class MainTest {
   }
 
   private Outcome run(String... args) {
+    return runWithInput("", args);
+  }
+
+  private Outcome runWithInput(String input, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code = Main.run(args, Map.of(), new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
@@ -79,6 +84,36 @@ class MainTest {
         "--db", "postgresql://postgres@127.0.0.1:" + closedPort + "/test"), "cannot reach postgresql://postgres@127.0.0.1:" + closedPort);
     assertOneLineError(run("--data", data, "--http-port", Integer.toString(TestNodes.freePort()),
         "--db", "postgresql://postgres@127.0.0.1:5432/no_such_database_here"), "no_such_database_here");
+  }
+
+  @Test
+  @DisplayName("user add and user list work on the node's database; the user then logs in to a node")
+  void userCommands() throws Exception {
+    String data = dir.toString();
+    Outcome added = runWithInput("correct horse battery\n", "user", "add", "Alice", "--data", data, "--domain", "a.test");
+    assertEquals(0, added.code(), added.err());
+    assertEquals("created alice@a.test", added.out().trim());
+    assertOneLineError(runWithInput("another password\n", "user", "add", "alice", "--data", data), "taken");
+    assertOneLineError(runWithInput("short\n", "user", "add", "bob", "--data", data), "at least 8 characters");
+    assertOneLineError(runWithInput("correct horse battery\n", "user", "add", "../bob", "--data", data), "not a username");
+    assertOneLineError(run("user", "add", "carol", "--data", data), "standard input");
+    assertOneLineError(run("user", "remove", "alice", "--data", data), "user add NAME");
+    Outcome listed = run("user", "list", "--data", data, "--domain", "a.test");
+    assertEquals(0, listed.code(), listed.err());
+    assertTrue(listed.out().startsWith("alice@a.test\tcreated "), listed.out());
+
+    org.openred.testing.TestNodes.Spec spec = new org.openred.testing.TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "a.test");
+    org.openred.node.OpenRedNode node = spec.start();
+    try {
+      var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+              java.net.URI.create("http://127.0.0.1:" + spec.port() + "/api/v1/auth/login"))
+          .header("Content-Type", "application/json")
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"alice\",\"password\":\"correct horse battery\"}"))
+          .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, response.statusCode(), response.body());
+    } finally {
+      org.openred.testing.TestNodes.await(node.close());
+    }
   }
 
   @Test
