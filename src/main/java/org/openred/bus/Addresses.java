@@ -48,6 +48,15 @@ public final class Addresses {
   /** {token} -> {username, family}: checks an access token for the HTTP layer and the event-bus bridge. */
   public static final String ACCOUNTS_VERIFY = "openred.accounts.verify";
 
+  /** Conversations and messages (PROTOCOL.md sections 5.2, 7, 8): {caller: userId, ...} from the client API. */
+  public static final String CONVERSATIONS_CREATE = "openred.conversations.create";
+  public static final String CONVERSATIONS_LIST = "openred.conversations.list";
+  public static final String CONVERSATIONS_KEYS = "openred.conversations.keys";
+  public static final String CONVERSATIONS_ADD = "openred.conversations.add";
+  public static final String CONVERSATIONS_REMOVE = "openred.conversations.remove";
+  public static final String CONVERSATIONS_POST = "openred.conversations.post";
+  public static final String CONVERSATIONS_HISTORY = "openred.conversations.history";
+
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";
 }

@@ -70,6 +70,18 @@ public final class Envelope {
     }
   }
 
+  /** A new, unsigned envelope from this node (sign it with the sandbox over {@link #signingInput}). */
+  public static JsonObject create(String nodeId, String domain, String type, String fromUsername, JsonObject to, JsonObject payload) {
+    JsonObject from = new JsonObject().put("node_id", nodeId).put("domain", domain);
+    if (fromUsername != null) {
+      from.put("username", fromUsername);
+    }
+    return new JsonObject().put("version", "1").put("id", java.util.UUID.randomUUID().toString()).put("type", type)
+        .put("from", from).put("to", to)
+        .put("timestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+        .put("payload", payload);
+  }
+
   /** The bytes the sending node signs: JCS of the envelope without its signature. */
   public static byte[] signingInput(JsonObject envelope) {
     JsonObject unsigned = envelope.copy();

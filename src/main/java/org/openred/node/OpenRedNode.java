@@ -13,6 +13,7 @@ import org.openred.crypto.CryptoSandboxVerticle;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.discovery.DiscoveryVerticle;
 import org.openred.federation.inbound.InboundVerticle;
+import org.openred.messaging.ConversationsVerticle;
 import org.openred.federation.outbox.DeliveryVerticle;
 import org.openred.federation.outbox.SendVerticle;
 import org.openred.net.Dns;
@@ -124,6 +125,7 @@ public final class OpenRedNode {
                       .setInstances(config.storage().engine() == StorageConfig.Engine.SQLITE ? 1 : Runtime.getRuntime().availableProcessors())))
                   .compose(i -> vertx.deployVerticle(new SendVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new AccountsVerticle(services)))
+                  .compose(i -> vertx.deployVerticle(new ConversationsVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new DeliveryVerticle(services)))
               : Future.succeededFuture())
           .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()

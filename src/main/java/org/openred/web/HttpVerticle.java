@@ -20,6 +20,7 @@ import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.accounts.AccountsRoutes;
 import org.openred.federation.inbound.FederationRoutes;
+import org.openred.messaging.ConversationsRoutes;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.registry.RegistryRoutes;
@@ -39,7 +40,7 @@ public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
   /** The parsed, strictly checked JSON body of a request, put there by {@link #jsonBody}. */
   public static final String JSON_BODY = "openred.json";
-  private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH);
+  private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   private final NodeServices services;
   private final OpenRedConfig config;
@@ -90,7 +91,9 @@ public final class HttpVerticle extends VerticleBase {
     }
     if (config.role().runsNode()) {
       new FederationRoutes(vertx, services).mount(router);
-      new AccountsRoutes(vertx).mount(router);
+      AccountsRoutes accounts = new AccountsRoutes(vertx);
+      accounts.mount(router);
+      new ConversationsRoutes(vertx, accounts).mount(router);
     }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()

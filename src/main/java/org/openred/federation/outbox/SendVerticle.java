@@ -14,15 +14,12 @@ import org.openred.federation.Envelope;
 import org.openred.node.NodeServices;
 import org.openred.web.Problem;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
 
 /**
  * {@link Addresses#FEDERATION_SEND}: {type, from_username?, to: {domain, username?}, payload} ->
  * builds the ORF envelope, has the sandbox sign JCS(envelope), queues it durably, answers {id}.
- * Domain verticles that change rows use {@link #build} and {@link Outbox#enqueue} in their own
- * transaction instead.
+ * Domain verticles that change rows use {@link Envelope#create} and {@link Outbox#enqueueAll} in
+ * their own transaction instead.
  */
 public final class SendVerticle extends VerticleBase {
   private static final int MAX_GROUP = 1000;
@@ -104,14 +101,7 @@ public final class SendVerticle extends VerticleBase {
         });
   }
 
-  public JsonObject build(String type, String fromUsername, JsonObject to, JsonObject payload) {
-    JsonObject from = new JsonObject().put("node_id", keys.nodeId()).put("domain", services.config().domain());
-    if (fromUsername != null) {
-      from.put("username", fromUsername);
-    }
-    return new JsonObject().put("version", "1").put("id", UUID.randomUUID().toString()).put("type", type)
-        .put("from", from).put("to", to)
-        .put("timestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
-        .put("payload", payload);
+  private JsonObject build(String type, String fromUsername, JsonObject to, JsonObject payload) {
+    return Envelope.create(keys.nodeId(), services.config().domain(), type, fromUsername, to, payload);
   }
 }

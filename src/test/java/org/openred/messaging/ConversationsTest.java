@@ -1,0 +1,220 @@
+package org.openred.messaging;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openred.config.Option;
+import org.openred.node.OpenRedNode;
+import org.openred.testing.E2eeClient;
+import org.openred.testing.TestNodes;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.openred.testing.TestNodes.await;
+
+/** alice@a.test, bob@b.test and carol@b.test talk across two real nodes, end to end encrypted (section 7). */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConversationsTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+  private Path aDir;
+  private Path bDir;
+  private OpenRedNode a;
+  private OpenRedNode b;
+  private int aPort;
+  private int bPort;
+
+  @BeforeAll
+  void start() {
+    aDir = TestNodes.tempDir("conv-a");
+    bDir = TestNodes.tempDir("conv-b");
+    TestNodes.Spec aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
+    TestNodes.Spec bSpec = new TestNodes.Spec().dataDir(bDir).flag(Option.DOMAIN, "b.test");
+    aPort = aSpec.port();
+    bPort = bSpec.port();
+    aSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + aPort).flag(Option.PEERS, "b.test=http://127.0.0.1:" + bPort);
+    bSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + bPort).flag(Option.PEERS, "a.test=http://127.0.0.1:" + aPort);
+    a = aSpec.start();
+    b = bSpec.start();
+  }
+
+  @AfterAll
+  void stop() {
+    await(a.close());
+    await(b.close());
+    TestNodes.deleteRecursively(aDir);
+    TestNodes.deleteRecursively(bDir);
+  }
+
+  /** A signed-up, logged-in user with published keys. */
+  private final class User {
+    final E2eeClient client;
+    final int port;
+    final String token;
+
+    User(String name, int port, String domain) {
+      this.client = new E2eeClient(name + "@" + domain);
+      this.port = port;
+      JsonObject credentials = new JsonObject().put("username", name).put("password", "correct horse battery");
+      assertEquals(201, send("POST", "/api/v1/auth/register", null, credentials).statusCode());
+      this.token = new JsonObject(send("POST", "/api/v1/auth/login", null, credentials).body()).getString("access_token");
+      assertEquals(204, send("PUT", "/api/v1/keys", token, client.publicKeys()).statusCode());
+    }
+
+    HttpResponse<String> call(String method, String path, JsonObject body) {
+      return send(method, path, token, body);
+    }
+
+    HttpResponse<String> send(String method, String path, String bearer, JsonObject body) {
+      try {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+          request.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+          request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    JsonObject keysOf(String userId) {
+      HttpResponse<String> response = call("GET", "/api/v1/keys/" + userId, null);
+      assertEquals(200, response.statusCode(), response.body());
+      return new JsonObject(response.body()).getJsonObject("keys");
+    }
+  }
+
+  private static <T> T eventually(String what, Supplier<T> attempt) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 15_000;
+    while (true) {
+      T value = attempt.get();
+      if (value != null) {
+        return value;
+      }
+      assertTrue(System.currentTimeMillis() < deadline, what);
+      Thread.sleep(50);
+    }
+  }
+
+  private static void assertProblem(int status, String type, HttpResponse<String> response) {
+    assertEquals(status, response.statusCode(), response.body());
+    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
+  }
+
+  @Test
+  @DisplayName("Create across nodes, decrypt on the other side, idempotent messageId, removal with key rotation")
+  void conversationAcrossNodes() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    User alice = new User("alice" + suffix, aPort, "a.test");
+    User bob = new User("bob" + suffix, bPort, "b.test");
+    User carol = new User("carol" + suffix, bPort, "b.test");
+    String conversation = "c-" + suffix;
+    byte[] key1 = E2eeClient.newSessionKey();
+    JsonArray participants = new JsonArray();
+    for (User user : new User[] {alice, bob, carol}) {
+      participants.add(new JsonObject().put("userId", user.client.userId).put("encryptedSessionKey",
+          E2eeClient.wrap(key1, conversation, 1, user.client.userId, alice.keysOf(user.client.userId).getString("dh"))));
+    }
+    HttpResponse<String> created = alice.call("POST", "/api/v1/conversations",
+        new JsonObject().put("conversationId", conversation).put("keyVersion", 1).put("participants", participants));
+    assertEquals(201, created.statusCode(), created.body());
+
+    // bob's node learns of it through the outbox; bob unwraps the same session key.
+    JsonObject bobsView = eventually("the conversation reaches B", () -> {
+      JsonArray list = new JsonObject(bob.call("GET", "/api/v1/conversations", null).body()).getJsonArray("conversations");
+      return list.isEmpty() ? null : list.getJsonObject(0);
+    });
+    assertEquals(3, bobsView.getJsonArray("participants").size());
+    assertArrayEquals(key1, bob.client.unwrap(bobsView.getString("encryptedSessionKey"), conversation, 1));
+
+    String messageId = "m-" + UUID.randomUUID();
+    JsonObject message = new JsonObject().put("messageId", messageId)
+        .put("payload", alice.client.encrypt(key1, conversation, 1, messageId, "hello bob"));
+    assertEquals(201, alice.call("POST", "/api/v1/conversations/" + conversation + "/messages", message).statusCode());
+    assertEquals(200, alice.call("POST", "/api/v1/conversations/" + conversation + "/messages", message).statusCode());
+    JsonObject received = eventually("the message reaches B", () -> {
+      JsonArray messages = new JsonObject(bob.call("GET", "/api/v1/conversations/" + conversation + "/messages", null).body())
+          .getJsonArray("messages");
+      return messages.isEmpty() ? null : messages.getJsonObject(0);
+    });
+    assertEquals("hello bob", E2eeClient.decrypt(received.getJsonObject("payload"), key1, bob.keysOf(alice.client.userId).getString("sig")));
+    assertEquals(alice.client.userId, received.getString("senderId"));
+
+    // carol is removed; the key rotates for alice and bob only.
+    byte[] key2 = E2eeClient.newSessionKey();
+    JsonArray staying = new JsonArray();
+    for (User user : new User[] {alice, bob}) {
+      staying.add(new JsonObject().put("userId", user.client.userId).put("encryptedSessionKey",
+          E2eeClient.wrap(key2, conversation, 2, user.client.userId, alice.keysOf(user.client.userId).getString("dh"))));
+    }
+    HttpResponse<String> removed = alice.call("DELETE", "/api/v1/conversations/" + conversation + "/participants/" + carol.client.userId,
+        new JsonObject().put("keyVersion", 2).put("participants", staying));
+    assertEquals(200, removed.statusCode(), removed.body());
+    eventually("the rotation reaches B", () -> {
+      JsonArray keys = new JsonObject(bob.call("GET", "/api/v1/conversations/" + conversation + "/keys", null).body()).getJsonArray("keys");
+      return keys.size() == 2 ? keys : null;
+    });
+    JsonArray carolsKeys = new JsonObject(carol.call("GET", "/api/v1/conversations/" + conversation + "/keys", null).body()).getJsonArray("keys");
+    assertEquals(1, carolsKeys.size(), "carol holds no key of version 2");
+    String late = "m-" + UUID.randomUUID();
+    assertProblem(404, "unknown-conversation", carol.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", late).put("payload", carol.client.encrypt(key1, conversation, 1, late, "still here?"))));
+    String stale = "m-" + UUID.randomUUID();
+    assertProblem(409, "stale-key-version", bob.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", stale).put("payload", bob.client.encrypt(key1, conversation, 1, stale, "old key"))));
+    assertProblem(404, "unknown-conversation", carol.call("GET", "/api/v1/conversations/" + conversation + "/messages", null));
+  }
+
+  @Test
+  @DisplayName("Refusals: another's conversation, a wrapped key for a non-participant, bad payloads, malformed base64")
+  void refusals() {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    User dave = new User("dave" + suffix, aPort, "a.test");
+    User erin = new User("erin" + suffix, aPort, "a.test");
+    String conversation = "d-" + suffix;
+    byte[] key = E2eeClient.newSessionKey();
+    JsonArray only = new JsonArray().add(new JsonObject().put("userId", dave.client.userId)
+        .put("encryptedSessionKey", E2eeClient.wrap(key, conversation, 1, dave.client.userId, dave.client.publicKeys().getString("dh"))));
+    assertProblem(400, "creator-missing", erin.call("POST", "/api/v1/conversations",
+        new JsonObject().put("conversationId", conversation).put("keyVersion", 1).put("participants", only)));
+    assertEquals(201, dave.call("POST", "/api/v1/conversations",
+        new JsonObject().put("conversationId", conversation).put("keyVersion", 1).put("participants", only)).statusCode());
+    assertProblem(404, "unknown-conversation", erin.call("GET", "/api/v1/conversations/" + conversation + "/keys", null));
+    assertProblem(404, "unknown-conversation", erin.call("GET", "/api/v1/conversations/" + conversation + "/messages", null));
+    String messageId = "m-" + UUID.randomUUID();
+    assertProblem(404, "unknown-conversation", erin.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", messageId).put("payload", erin.client.encrypt(key, conversation, 1, messageId, "hi"))));
+    // A payload claiming another sender, or malformed, is refused before anything is stored.
+    assertProblem(400, "invalid-payload", dave.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", messageId).put("payload", erin.client.encrypt(key, conversation, 1, messageId, "hi"))));
+    JsonObject broken = dave.client.encrypt(key, conversation, 1, messageId, "hi").put("nonce", "not*base64");
+    assertProblem(400, "invalid-payload", dave.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", messageId).put("payload", broken)));
+    JsonObject huge = dave.client.encrypt(key, conversation, 1, messageId, "x".repeat(70_000));
+    assertProblem(413, "payload-too-large", dave.call("POST", "/api/v1/conversations/" + conversation + "/messages",
+        new JsonObject().put("messageId", messageId).put("payload", huge)));
+    assertProblem(400, "invalid-wrapped-key", dave.call("POST", "/api/v1/conversations/" + conversation + "/participants",
+        new JsonObject().put("userId", erin.client.userId).put("encryptedSessionKey", "AAAA").put("keyVersion", 1)));
+    assertProblem(404, "unknown-user", dave.call("POST", "/api/v1/conversations/" + conversation + "/participants",
+        new JsonObject().put("userId", "nobody@a.test").put("keyVersion", 1).put("encryptedSessionKey",
+            E2eeClient.wrap(key, conversation, 1, "nobody@a.test", dave.client.publicKeys().getString("dh")))));
+    assertEquals(0, new JsonObject(dave.call("GET", "/api/v1/conversations/" + conversation + "/messages", null).body())
+        .getJsonArray("messages").size());
+  }
+}
