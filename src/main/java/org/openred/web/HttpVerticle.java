@@ -94,6 +94,7 @@ public final class HttpVerticle extends VerticleBase {
       AccountsRoutes accounts = new AccountsRoutes(vertx);
       accounts.mount(router);
       new ConversationsRoutes(vertx, accounts).mount(router);
+      EventBusBridge.mount(vertx, router, config);
     }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()
@@ -103,7 +104,7 @@ public final class HttpVerticle extends VerticleBase {
     }
     StaticHandler webApp = StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8");
     // The web app owns every path but the APIs', so an unknown API path stays a 404.
-    router.routeWithRegex("^/(?!api/|federation/).*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(webApp);
+    router.routeWithRegex("^/(?!api/|federation/|eventbus/).*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(webApp);
     router.route().failureHandler(HttpVerticle::failure);
     for (int status : new int[] {400, 404, 405, 408, 413, 415, 500}) {
       router.errorHandler(status, HttpVerticle::failure);

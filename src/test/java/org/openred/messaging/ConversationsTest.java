@@ -181,6 +181,80 @@ class ConversationsTest {
     assertProblem(404, "unknown-conversation", carol.call("GET", "/api/v1/conversations/" + conversation + "/messages", null));
   }
 
+  /** A bridge socket on B: frames arrive in {@code frames}. */
+  private io.vertx.core.http.WebSocket bridge(String origin, java.util.concurrent.BlockingQueue<JsonObject> frames) {
+    io.vertx.core.http.WebSocket socket = await(b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(bPort).setURI("/eventbus/websocket").addHeader("Origin", origin)));
+    socket.handler(frame -> frames.add(frame.toJsonObject()));
+    return socket;
+  }
+
+  private static JsonObject register(String address, String token) {
+    JsonObject frame = new JsonObject().put("type", "register").put("address", address);
+    return token == null ? frame : frame.put("headers", new JsonObject().put("Authorization", "Bearer " + token));
+  }
+
+  private static JsonObject next(java.util.concurrent.BlockingQueue<JsonObject> frames, String type) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      JsonObject frame = frames.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (frame != null && (type == null || type.equals(frame.getString("type"))
+          || frame.getJsonObject("body") != null && type.equals(frame.getJsonObject("body").getString("type")))) {
+        return frame;
+      }
+    }
+    throw new AssertionError("no " + type + " frame within 10 s");
+  }
+
+  @Test
+  @DisplayName("Live events: bob's browser hears of alice's conversation and message at once; the bridge refuses the rest")
+  void liveEvents() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 6);
+    User alice = new User("alice" + suffix, aPort, "a.test");
+    User bob = new User("bob" + suffix, bPort, "b.test");
+    String origin = "http://127.0.0.1:" + bPort;
+    var frames = new java.util.concurrent.LinkedBlockingQueue<JsonObject>();
+    var socket = bridge(origin, frames);
+    String bobAddress = "user.bob" + suffix;
+    // Not allowed: no token, another user's address, sending anywhere, the crypto sandbox above all.
+    java.util.Set<String> refusals = java.util.Set.of("rejected", "access_denied");
+    socket.writeTextMessage(register(bobAddress, null).encode());
+    assertTrue(refusals.contains(next(frames, "err").getString("body")));
+    socket.writeTextMessage(register("user.alice" + suffix, bob.token).encode());
+    assertTrue(refusals.contains(next(frames, "err").getString("body")));
+    socket.writeTextMessage(register("openred.crypto.sign", bob.token).encode());
+    assertTrue(refusals.contains(next(frames, "err").getString("body")));
+    socket.writeTextMessage(new JsonObject().put("type", "send").put("address", "openred.crypto.sign")
+        .put("body", new JsonObject().put("data", "AA")).put("headers", new JsonObject().put("Authorization", "Bearer " + bob.token)).encode());
+    assertTrue(refusals.contains(next(frames, "err").getString("body")));
+    socket.writeTextMessage(register(bobAddress, bob.token).encode());
+    Thread.sleep(200);
+
+    String conversation = "live-" + suffix;
+    byte[] key = E2eeClient.newSessionKey();
+    JsonArray participants = new JsonArray();
+    for (User user : new User[] {alice, bob}) {
+      participants.add(new JsonObject().put("userId", user.client.userId).put("encryptedSessionKey",
+          E2eeClient.wrap(key, conversation, 1, user.client.userId, alice.keysOf(user.client.userId).getString("dh"))));
+    }
+    assertEquals(201, alice.call("POST", "/api/v1/conversations",
+        new JsonObject().put("conversationId", conversation).put("keyVersion", 1).put("participants", participants)).statusCode());
+    JsonObject updated = next(frames, "conversation.updated");
+    assertEquals(bobAddress, updated.getString("address"));
+    assertEquals(conversation, updated.getJsonObject("body").getString("conversationId"));
+    String messageId = "m-" + UUID.randomUUID();
+    assertEquals(201, alice.call("POST", "/api/v1/conversations/" + conversation + "/messages", new JsonObject().put("messageId", messageId)
+        .put("payload", alice.client.encrypt(key, conversation, 1, messageId, "live"))).statusCode());
+    JsonObject live = next(frames, "message.new");
+    assertEquals(messageId, live.getJsonObject("body").getString("messageId"));
+    socket.close();
+
+    var foreign = new java.util.concurrent.LinkedBlockingQueue<JsonObject>();
+    Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
+        () -> bridge("https://evil.example", foreign));
+    assertTrue(refused.getMessage().contains("403"), refused.getMessage());
+  }
+
   @Test
   @DisplayName("Refusals: another's conversation, a wrapped key for a non-participant, bad payloads, malformed base64")
   void refusals() {
