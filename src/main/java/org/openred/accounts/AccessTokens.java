@@ -106,9 +106,14 @@ public final class AccessTokens {
 
   /** A token for {@code username} within refresh-token family {@code family}. */
   public String issue(String username, String family) {
-    return auth.generateToken(new JsonObject().put("sub", username).put("fam", family).put("use", "access"),
-        new JWTOptions().setAlgorithm("ES256").setIssuer(domain).setAudience(List.of(domain))
-            .setExpiresInSeconds((int) LIFETIME.toSeconds()).setHeader(new JsonObject().put("kid", kid)));
+    return issue(username, family, Instant.now().plus(LIFETIME));
+  }
+
+  /** With an explicit expiry (tests make expired ones: a non-positive lifetime would mean no exp at all). */
+  String issue(String username, String family, Instant expires) {
+    return auth.generateToken(new JsonObject().put("sub", username).put("fam", family).put("use", "access")
+            .put("exp", expires.getEpochSecond()),
+        new JWTOptions().setAlgorithm("ES256").setIssuer(domain).setAudience(List.of(domain)).setHeader(new JsonObject().put("kid", kid)));
   }
 
   /** The claims of a valid access token; fails with 401 invalid-token for anything else. */

@@ -181,6 +181,19 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("A token signed with the node's own key is refused once expired, or for another audience")
+  void expiredAndForeignTokens() {
+    String name = newUser();
+    AccessTokens sameKeys = await(AccessTokens.load(node.vertx(), node.database().pool(),
+        new org.openred.crypto.CryptoClient(node.vertx()), "a.test"));
+    assertEquals(200, me(sameKeys.issue(name, "f-" + name)).statusCode(), "a fresh token from the same keys works");
+    assertProblem(401, "invalid-token", me(sameKeys.issue(name, "f-" + name, java.time.Instant.now().minusSeconds(120))));
+    AccessTokens otherAudience = await(AccessTokens.load(node.vertx(), node.database().pool(),
+        new org.openred.crypto.CryptoClient(node.vertx()), "elsewhere.test"));
+    assertProblem(401, "invalid-token", me(otherAudience.issue(name, "f-" + name)));
+  }
+
+  @Test
   @DisplayName("Brute force: 429 with Retry-After per account (even for the right password) and per address, X-Forwarded-For ignored")
   void bruteForce() {
     String name = newUser();

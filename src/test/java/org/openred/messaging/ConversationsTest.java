@@ -163,6 +163,11 @@ class ConversationsTest {
       staying.add(new JsonObject().put("userId", user.client.userId).put("encryptedSessionKey",
           E2eeClient.wrap(key2, conversation, 2, user.client.userId, alice.keysOf(user.client.userId).getString("dh"))));
     }
+    // The new key wrapped for the one who leaves too is refused: it must reach exactly those who stay.
+    JsonArray leaking = staying.copy().add(new JsonObject().put("userId", carol.client.userId).put("encryptedSessionKey",
+        E2eeClient.wrap(key2, conversation, 2, carol.client.userId, alice.keysOf(carol.client.userId).getString("dh"))));
+    assertProblem(400, "wrong-recipients", alice.call("DELETE", "/api/v1/conversations/" + conversation + "/participants/"
+        + carol.client.userId, new JsonObject().put("keyVersion", 2).put("participants", leaking)));
     HttpResponse<String> removed = alice.call("DELETE", "/api/v1/conversations/" + conversation + "/participants/" + carol.client.userId,
         new JsonObject().put("keyVersion", 2).put("participants", staying));
     assertEquals(200, removed.statusCode(), removed.body());
