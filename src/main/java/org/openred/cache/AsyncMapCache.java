@@ -6,7 +6,7 @@ import io.vertx.core.shareddata.AsyncMap;
 
 import java.time.Duration;
 
-/** The cache on Vert.x shared data: local to the process, or Hazelcast-backed when clustered. */
+/** The cache on the Vert.x cluster's shared data (Hazelcast): every instance of a clustered node sees it. */
 final class AsyncMapCache implements SharedCache {
   private final Future<AsyncMap<String, String>> map;
 

@@ -10,8 +10,8 @@ import java.time.Duration;
 
 /**
  * Short-lived shared state (replay nonces, discovery answers, rate counters): in-process by
- * default, cluster-wide through the Vert.x cluster's shared data when clustered, Redis when
- * configured. Every instance of a node sees the same entries.
+ * default ({@link LocalCache}), cluster-wide through the Vert.x cluster's shared data when clustered
+ * ({@link AsyncMapCache}), Redis when configured. Every instance of a node sees the same entries.
  */
 public interface SharedCache {
 
@@ -34,6 +34,6 @@ public interface SharedCache {
       return new RedisCache(Redis.createClient(vertx, new RedisOptions()
           .setConnectionString(config.redisUrl().get().toString()).setMaxPoolSize(8).setMaxPoolWaiting(1024)));
     }
-    return new AsyncMapCache(vertx);
+    return vertx.isClustered() ? new AsyncMapCache(vertx) : new LocalCache(vertx);
   }
 }
