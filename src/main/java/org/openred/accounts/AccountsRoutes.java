@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.openred.bus.Addresses;
-import org.openred.web.HttpVerticle;
+import org.openred.web.JsonExchange;
 import org.openred.web.Problem;
 
 import java.net.InetAddress;
@@ -26,14 +26,14 @@ public final class AccountsRoutes {
   }
 
   public void mount(Router router) {
-    router.post("/api/v1/auth/register").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REGISTER, body(ctx), 201));
+    router.post("/api/v1/auth/register").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REGISTER, JsonExchange.body(ctx), 201));
     router.post("/api/v1/auth/login").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGIN,
-        body(ctx).copy().put("address", clientAddress(ctx)), 200));
-    router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REFRESH, body(ctx), 200));
-    router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGOUT, body(ctx), 204));
-    router.get("/api/v1/auth/me").handler(this::authenticated).handler(ctx -> json(ctx, 200, ctx.get(USER)));
+        JsonExchange.body(ctx).copy().put("address", clientAddress(ctx)), 200));
+    router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REFRESH, JsonExchange.body(ctx), 200));
+    router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGOUT, JsonExchange.body(ctx), 204));
+    router.get("/api/v1/auth/me").handler(this::authenticated).handler(ctx -> JsonExchange.send(ctx, 200, ctx.get(USER)));
     router.put("/api/v1/keys").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_PUT_KEYS,
-        body(ctx).copy().put("username", ((JsonObject) ctx.get(USER)).getString("username")), 204));
+        JsonExchange.body(ctx).copy().put("username", ((JsonObject) ctx.get(USER)).getString("username")), 204));
     router.get("/api/v1/keys/:userId").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_GET_KEYS,
         new JsonObject().put("userId", ctx.pathParam("userId")), 200));
   }
@@ -58,7 +58,7 @@ public final class AccountsRoutes {
         ctx.response().setStatusCode(204).end();
       } else {
         ctx.response().putHeader("Cache-Control", "no-store");
-        json(ctx, status, reply.body());
+        JsonExchange.send(ctx, status, reply.body());
       }
     }).onFailure(failure -> {
       if (failure instanceof ReplyException reply && reply.failureCode() == 429) {
@@ -66,14 +66,6 @@ public final class AccountsRoutes {
       }
       ctx.fail(failure);
     });
-  }
-
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.get(HttpVerticle.JSON_BODY);
-    if (body == null) {
-      throw new Problem(400, "malformed-json", "the body must be a JSON object");
-    }
-    return body;
   }
 
   /**
@@ -98,7 +90,4 @@ public final class AccountsRoutes {
     return host;
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
 }

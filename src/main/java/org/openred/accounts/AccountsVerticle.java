@@ -3,14 +3,13 @@ package org.openred.accounts;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.bus.Operations;
 import org.openred.crypto.B64u;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodeId;
@@ -90,22 +89,7 @@ public final class AccountsVerticle extends VerticleBase {
   }
 
   private MessageConsumer<JsonObject> serve(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().localConsumer(address, (Message<JsonObject> message) -> {
-      Future<JsonObject> answer;
-      try {
-        answer = operation.apply(message.body() == null ? new JsonObject() : message.body());
-      } catch (Problem problem) {
-        answer = Future.failedFuture(problem);
-      }
-      answer.onSuccess(message::reply).onFailure(failure -> {
-        if (failure instanceof Problem problem) {
-          Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
-        } else {
-          LoggerFactory.getLogger(AccountsVerticle.class).error("Accounts operation {} failed", address, failure);
-          Failures.fail(message, 500, "internal-error", "the account operation failed");
-        }
-      });
-    });
+    return Operations.serve(vertx, address, true, LoggerFactory.getLogger(AccountsVerticle.class), operation);
   }
 
   /** {username, password} -> {username, userId}; 409 username-taken. */

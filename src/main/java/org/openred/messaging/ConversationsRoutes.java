@@ -6,7 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.openred.accounts.AccountsRoutes;
 import org.openred.bus.Addresses;
-import org.openred.web.HttpVerticle;
+import org.openred.web.JsonExchange;
 import org.openred.web.Problem;
 
 /** The conversation API of PROTOCOL.md section 8, for authenticated users, handed to {@link ConversationsVerticle}. */
@@ -23,13 +23,13 @@ public final class ConversationsRoutes {
     String base = "/api/v1/conversations";
     router.route(base).handler(accounts::authenticated);
     router.route(base + "/*").handler(accounts::authenticated);
-    router.post(base).handler(ctx -> call(ctx, Addresses.CONVERSATIONS_CREATE, body(ctx), 201));
+    router.post(base).handler(ctx -> call(ctx, Addresses.CONVERSATIONS_CREATE, JsonExchange.body(ctx), 201));
     router.get(base).handler(ctx -> call(ctx, Addresses.CONVERSATIONS_LIST, new JsonObject(), 200));
     router.get(base + "/:id/keys").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_KEYS, withId(ctx, new JsonObject()), 200));
-    router.post(base + "/:id/participants").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_ADD, withId(ctx, body(ctx)), 200));
+    router.post(base + "/:id/participants").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_ADD, withId(ctx, JsonExchange.body(ctx)), 200));
     router.delete(base + "/:id/participants/:userId").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_REMOVE,
-        withId(ctx, body(ctx)).put("userId", ctx.pathParam("userId")), 200));
-    router.post(base + "/:id/messages").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_POST, withId(ctx, body(ctx)), 201));
+        withId(ctx, JsonExchange.body(ctx)).put("userId", ctx.pathParam("userId")), 200));
+    router.post(base + "/:id/messages").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_POST, withId(ctx, JsonExchange.body(ctx)), 201));
     router.get(base + "/:id/messages").handler(ctx -> {
       JsonObject query = withId(ctx, new JsonObject());
       String before = ctx.queryParams().get("before");
@@ -64,11 +64,4 @@ public final class ConversationsRoutes {
     }).onFailure(ctx::fail);
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.get(HttpVerticle.JSON_BODY);
-    if (body == null) {
-      throw new Problem(400, "malformed-json", "the body must be a JSON object");
-    }
-    return body.copy();
-  }
 }

@@ -2,7 +2,6 @@ package org.openred.messaging;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +9,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.bus.Operations;
 import org.openred.crypto.B64u;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
@@ -70,22 +69,7 @@ public final class ConversationsVerticle extends VerticleBase {
   }
 
   private MessageConsumer<JsonObject> serve(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return vertx.eventBus().localConsumer(address, (Message<JsonObject> message) -> {
-      Future<JsonObject> answer;
-      try {
-        answer = operation.apply(message.body());
-      } catch (Problem problem) {
-        answer = Future.failedFuture(problem);
-      }
-      answer.onSuccess(message::reply).onFailure(failure -> {
-        if (failure instanceof Problem problem) {
-          Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
-        } else {
-          LOG.error("Conversation operation {} failed", address, failure);
-          Failures.fail(message, 500, "internal-error", "the conversation operation failed");
-        }
-      });
-    });
+    return Operations.serve(vertx, address, true, LOG, operation);
   }
 
   private String domain() {

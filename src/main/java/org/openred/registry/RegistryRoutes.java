@@ -13,6 +13,7 @@ import org.openred.federation.Envelope;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.web.HttpVerticle;
+import org.openred.web.JsonExchange;
 import org.openred.web.Problem;
 import org.openred.web.SignedRequests;
 
@@ -40,7 +41,7 @@ public final class RegistryRoutes {
         .put("keys", new JsonArray().add(new JsonObject().put("keyid", "registry").put("alg", "ed25519")
             .put("public_key", registryKeys.signingPublicKey()).put("valid_until", registryKeys.signingValidUntil())))
         .put("software", new JsonObject().put("name", "openred").put("version", Software.version()));
-    router.get("/.well-known/openred-registry").handler(ctx -> json(ctx, 200, wellKnown));
+    router.get("/.well-known/openred-registry").handler(ctx -> JsonExchange.send(ctx, 200, wellKnown));
     router.post("/api/v1/nodes/register").handler(this::register);
     router.post("/api/v1/nodes/:id/heartbeat").handler(this::heartbeat);
     router.get("/api/v1/nodes/discover").handler(this::discover);
@@ -116,7 +117,7 @@ public final class RegistryRoutes {
     // Proof of possession: the request must be signed by the key it registers.
     signatures.verify(ctx, keyId -> Future.succeededFuture(keyId.equals(id) ? List.of(sigKey) : List.of()))
         .compose(verified -> vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, body))
-        .onSuccess(reply -> json(ctx, reply.body().getBoolean("created") ? 201 : 200, reply.body().getJsonObject("node")))
+        .onSuccess(reply -> JsonExchange.send(ctx, reply.body().getBoolean("created") ? 201 : 200, reply.body().getJsonObject("node")))
         .onFailure(ctx::fail);
   }
 
@@ -158,7 +159,7 @@ public final class RegistryRoutes {
       query.put("limit", Integer.parseInt(limit));
     }
     vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER, query)
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
         .onFailure(ctx::fail);
   }
 
@@ -168,7 +169,7 @@ public final class RegistryRoutes {
       if (node == null) {
         ctx.fail(new Problem(404, "unknown-node", "no node " + id + " is registered"));
       } else {
-        json(ctx, 200, new JsonObject().put("status", node.getString("status")).put("last_seen", node.getString("last_seen")));
+        JsonExchange.send(ctx, 200, new JsonObject().put("status", node.getString("status")).put("last_seen", node.getString("last_seen")));
       }
     }).onFailure(ctx::fail);
   }
@@ -181,7 +182,4 @@ public final class RegistryRoutes {
         });
   }
 
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
 }

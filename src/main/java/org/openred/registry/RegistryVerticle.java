@@ -2,11 +2,10 @@ package org.openred.registry;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.bus.Operations;
 import org.openred.cache.SharedCache;
 import org.openred.config.FederationDomain;
 import org.openred.config.OpenRedConfig;
@@ -68,24 +67,8 @@ public final class RegistryVerticle extends VerticleBase {
   }
 
   private io.vertx.core.eventbus.MessageConsumer<JsonObject> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {
-    return vertx.eventBus().consumer(address, (Message<JsonObject> message) -> {
-      Future<JsonObject> answer;
-      try {
-        answer = handler.apply(message.body());
-      } catch (Problem problem) {
-        answer = Future.failedFuture(problem);
-      }
-      answer.onSuccess(message::reply).onFailure(failure -> {
-        if (failure instanceof Problem problem) {
-          Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
-        } else if (failure instanceof RegistryStore.DomainTakenException taken) {
-          Failures.fail(message, 409, "domain-taken", taken.getMessage());
-        } else {
-          LOG.error("Registry operation on {} failed", address, failure);
-          Failures.fail(message, 500, "internal-error", "registry operation failed");
-        }
-      });
-    });
+    return Operations.serve(vertx, address, false, LOG, body -> handler.apply(body).recover(failure ->
+        Future.failedFuture(failure instanceof RegistryStore.DomainTakenException taken ? new Problem(409, "domain-taken", taken.getMessage()) : failure)));
   }
 
   /**

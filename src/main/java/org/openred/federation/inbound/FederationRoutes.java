@@ -15,7 +15,7 @@ import org.openred.federation.Envelope;
 import org.openred.federation.signature.MalformedSignatureException;
 import org.openred.federation.signature.SignatureParams;
 import org.openred.node.NodeServices;
-import org.openred.web.HttpVerticle;
+import org.openred.web.JsonExchange;
 import org.openred.web.Problem;
 import org.openred.web.SignedRequests;
 
@@ -98,7 +98,7 @@ public final class FederationRoutes {
     if (!TXN_ID.matcher(txnId).matches()) {
       throw new Problem(400, "invalid-transaction", "txnId must be 1 to 128 characters of [A-Za-z0-9._:-]");
     }
-    JsonObject body = body(ctx);
+    JsonObject body = JsonExchange.body(ctx);
     String origin = ctx.get(ORIGIN);
     if (!(body.getValue("origin") instanceof String claimed) || !claimed.toLowerCase().equals(origin)) {
       throw new Problem(403, "origin-mismatch", "the transaction's origin is not the signing domain");
@@ -106,12 +106,12 @@ public final class FederationRoutes {
     if (!(body.getValue("envelopes") instanceof JsonArray envelopes) || envelopes.size() > InboundVerticle.MAX_BATCH) {
       throw new Problem(400, "invalid-transaction", "envelopes must be an array of at most " + InboundVerticle.MAX_BATCH);
     }
-    receive(origin, txnId, envelopes).onSuccess(answer -> json(ctx, 200, answer)).onFailure(ctx::fail);
+    receive(origin, txnId, envelopes).onSuccess(answer -> JsonExchange.send(ctx, 200, answer)).onFailure(ctx::fail);
   }
 
   /** One envelope on its own endpoint; its type must belong there. */
   private void single(RoutingContext ctx, String endpoint) {
-    JsonObject envelope = body(ctx);
+    JsonObject envelope = JsonExchange.body(ctx);
     Object type = envelope.getValue("type");
     boolean belongs = switch (endpoint) {
       case "inbox" -> Envelope.INBOX_TYPES.contains(type);
@@ -129,7 +129,7 @@ public final class FederationRoutes {
       if (status >= 400) {
         ctx.fail(new Problem(status, result.getString("type"), result.getString("detail")));
       } else {
-        json(ctx, status, new JsonObject().put("id", envelope.getValue("id")).put("status", "accepted"));
+        JsonExchange.send(ctx, status, new JsonObject().put("id", envelope.getValue("id")).put("status", "accepted"));
       }
     }).onFailure(ctx::fail);
   }
@@ -154,7 +154,7 @@ public final class FederationRoutes {
       throw new Problem(400, "wrong-destination", userId + " is not a user of this node");
     }
     vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_PUBLIC_KEY, new JsonObject().put("userId", userId))
-        .onSuccess(reply -> json(ctx, 200, reply.body()))
+        .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
         .onFailure(failure -> {
           if (failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 404)) {
             ctx.fail(new Problem(404, "unknown-user", "no user " + userId + " here"));
@@ -164,15 +164,4 @@ public final class FederationRoutes {
         });
   }
 
-  private static JsonObject body(RoutingContext ctx) {
-    JsonObject body = ctx.get(HttpVerticle.JSON_BODY);
-    if (body == null) {
-      throw new Problem(400, "malformed-json", "the body must be a JSON object");
-    }
-    return body;
-  }
-
-  private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
-  }
 }
