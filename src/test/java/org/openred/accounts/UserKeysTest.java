@@ -6,18 +6,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openred.config.Option;
 import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
 import org.openred.crypto.X25519;
 import org.openred.node.OpenRedNode;
-import org.openred.testing.TestNodes;
+import org.openred.testing.TwoNodes;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,8 +26,7 @@ import static org.openred.testing.TestNodes.await;
 class UserKeysTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final SecureRandom random = new SecureRandom();
-  private Path aDir;
-  private Path bDir;
+  private TwoNodes nodes;
   private OpenRedNode a;
   private OpenRedNode b;
   private int aPort;
@@ -37,24 +34,16 @@ class UserKeysTest {
 
   @BeforeAll
   void start() {
-    aDir = TestNodes.tempDir("keys-a");
-    bDir = TestNodes.tempDir("keys-b");
-    TestNodes.Spec aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
-    TestNodes.Spec bSpec = new TestNodes.Spec().dataDir(bDir).flag(Option.DOMAIN, "b.test");
-    aPort = aSpec.port();
-    bPort = bSpec.port();
-    aSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + aPort).flag(Option.PEERS, "b.test=http://127.0.0.1:" + bPort);
-    bSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + bPort).flag(Option.PEERS, "a.test=http://127.0.0.1:" + aPort);
-    a = aSpec.start();
-    b = bSpec.start();
+    nodes = new TwoNodes("keys");
+    a = nodes.a;
+    b = nodes.b;
+    aPort = nodes.aPort;
+    bPort = nodes.bPort;
   }
 
   @AfterAll
   void stop() {
-    await(a.close());
-    await(b.close());
-    TestNodes.deleteRecursively(aDir);
-    TestNodes.deleteRecursively(bDir);
+    nodes.close();
   }
 
   private HttpResponse<String> send(int port, String method, String path, String token, JsonObject body) {

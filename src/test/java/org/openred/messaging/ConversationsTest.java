@@ -7,16 +7,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openred.config.Option;
 import org.openred.node.OpenRedNode;
 import org.openred.testing.E2eeClient;
-import org.openred.testing.TestNodes;
+import org.openred.testing.TwoNodes;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -29,8 +27,7 @@ import static org.openred.testing.TestNodes.await;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConversationsTest {
   private final HttpClient http = HttpClient.newHttpClient();
-  private Path aDir;
-  private Path bDir;
+  private TwoNodes nodes;
   private OpenRedNode a;
   private OpenRedNode b;
   private int aPort;
@@ -38,24 +35,16 @@ class ConversationsTest {
 
   @BeforeAll
   void start() {
-    aDir = TestNodes.tempDir("conv-a");
-    bDir = TestNodes.tempDir("conv-b");
-    TestNodes.Spec aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
-    TestNodes.Spec bSpec = new TestNodes.Spec().dataDir(bDir).flag(Option.DOMAIN, "b.test");
-    aPort = aSpec.port();
-    bPort = bSpec.port();
-    aSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + aPort).flag(Option.PEERS, "b.test=http://127.0.0.1:" + bPort);
-    bSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + bPort).flag(Option.PEERS, "a.test=http://127.0.0.1:" + aPort);
-    a = aSpec.start();
-    b = bSpec.start();
+    nodes = new TwoNodes("conv");
+    a = nodes.a;
+    b = nodes.b;
+    aPort = nodes.aPort;
+    bPort = nodes.bPort;
   }
 
   @AfterAll
   void stop() {
-    await(a.close());
-    await(b.close());
-    TestNodes.deleteRecursively(aDir);
-    TestNodes.deleteRecursively(bDir);
+    nodes.close();
   }
 
   /** A signed-up, logged-in user with published keys. */
