@@ -1,7 +1,6 @@
 package org.openred.bus;
 
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.eventbus.ReplyException;
 
 /**
  * Event-bus failures carry an HTTP status as their code and "type: detail" as their message, so
@@ -13,10 +12,6 @@ public final class Failures {
 
   public static void fail(Message<?> message, int status, String type, String detail) {
     message.fail(status, type + ": " + detail);
-  }
-
-  public static ReplyException of(int status, String type, String detail) {
-    return new ReplyException(io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE, status, type + ": " + detail);
   }
 
   /** The problem type of a failure message made by {@link #fail}. */

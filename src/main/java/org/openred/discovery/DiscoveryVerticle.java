@@ -118,7 +118,7 @@ public final class DiscoveryVerticle extends VerticleBase {
     if (configured != null) {
       return Future.succeededFuture(List.of(new Candidate(configured, "static", DEFAULT_TTL.toSeconds(), true)));
     }
-    String host = hostOf(domain);
+    String host = FederationDomain.host(domain);
     return services.dns().srv("_openred._tcp." + host)
         .recover(failure -> {
           LOG.debug("SRV lookup for {} failed: {}", host, failure.getMessage());
@@ -190,7 +190,7 @@ public final class DiscoveryVerticle extends VerticleBase {
   }
 
   private Future<Void> checkTxtPin(String domain, KeyDocument doc) {
-    return services.dns().txt("_openred-key." + hostOf(domain))
+    return services.dns().txt("_openred-key." + FederationDomain.host(domain))
         .recover(failure -> Future.succeededFuture(List.of()))
         .compose(records -> {
           for (Dns.Txt record : records) {
@@ -263,7 +263,4 @@ public final class DiscoveryVerticle extends VerticleBase {
         .put("ttl", ttl);
   }
 
-  private static String hostOf(String domain) {
-    return FederationDomain.host(domain);
-  }
 }

@@ -82,6 +82,20 @@ public final class Envelope {
         .put("payload", payload);
   }
 
+  /** Has the sandbox sign every envelope (one request for all of them); answers them, signed in place. */
+  public static io.vertx.core.Future<java.util.List<JsonObject>> signAll(org.openred.crypto.CryptoClient crypto,
+                                                                        java.util.List<JsonObject> envelopes) {
+    if (envelopes.isEmpty()) {
+      return io.vertx.core.Future.succeededFuture(envelopes);
+    }
+    return crypto.signAll(envelopes.stream().map(Envelope::signingInput).toList()).map(signatures -> {
+      for (int i = 0; i < envelopes.size(); i++) {
+        envelopes.get(i).put("signature", org.openred.crypto.B64u.encode(signatures.get(i)));
+      }
+      return envelopes;
+    });
+  }
+
   /** The bytes the sending node signs: JCS of the envelope without its signature. */
   public static byte[] signingInput(JsonObject envelope) {
     JsonObject unsigned = envelope.copy();

@@ -10,7 +10,6 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
 import org.openred.bus.Operations;
-import org.openred.crypto.B64u;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.federation.Envelope;
@@ -359,7 +358,7 @@ public final class ConversationsVerticle extends VerticleBase {
             "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                 + "VALUES (#{id}, #{creator}, #{v}, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
         .execute(Map.of("id", id, "creator", initiator, "v", version, "now", now))
-        .compose(ignored -> participantsOf(conn, id))
+        .compose(ignored -> currentParticipants(conn, id))
         .compose(known -> {
           if (!known.isEmpty() && !known.contains(initiator)) {
             return Future.failedFuture(new Problem(403, "not-a-participant", initiator + " does not take part"));
@@ -494,17 +493,13 @@ public final class ConversationsVerticle extends VerticleBase {
   }
 
   private Future<Set<String>> currentParticipants(String id) {
-    return rows(SqlTemplate.forQuery(services.database().pool(), "SELECT user_id FROM conversation_participants "
-        + "WHERE conversation_id = #{id} AND removed_at IS NULL ORDER BY joined_at, user_id").execute(Map.of("id", id)))
-        .map(rows -> {
-          Set<String> users = new LinkedHashSet<>();
-          rows.forEach(row -> users.add(row.getString("user_id")));
-          return users;
-        });
+    return currentParticipants(services.database().pool(), id);
   }
 
-  private static Future<Set<String>> participantsOf(SqlConnection conn, String id) {
-    return SqlTemplate.forQuery(conn, "SELECT user_id FROM conversation_participants WHERE conversation_id = #{id} AND removed_at IS NULL")
+  /** Who takes part now, in joining order; on the pool, or inside a transaction. */
+  private static Future<Set<String>> currentParticipants(io.vertx.sqlclient.SqlClient client, String id) {
+    return SqlTemplate.forQuery(client, "SELECT user_id FROM conversation_participants "
+            + "WHERE conversation_id = #{id} AND removed_at IS NULL ORDER BY joined_at, user_id")
         .execute(Map.of("id", id)).map(rows -> {
           Set<String> users = new LinkedHashSet<>();
           rows.forEach(row -> users.add(row.getString("user_id")));
@@ -556,15 +551,7 @@ public final class ConversationsVerticle extends VerticleBase {
   }
 
   private Future<List<JsonObject>> signed(List<JsonObject> envelopes) {
-    if (envelopes.isEmpty()) {
-      return Future.succeededFuture(envelopes);
-    }
-    return crypto.signAll(envelopes.stream().map(Envelope::signingInput).toList()).map(signatures -> {
-      for (int i = 0; i < envelopes.size(); i++) {
-        envelopes.get(i).put("signature", B64u.encode(signatures.get(i)));
-      }
-      return envelopes;
-    });
+    return Envelope.signAll(crypto, envelopes);
   }
 
   private static List<Outbox.Entry> outboxEntries(List<JsonObject> signed) {

@@ -2,7 +2,6 @@ package org.openred.accounts;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -10,62 +9,35 @@ import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
 import org.openred.crypto.X25519;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.ClientApi;
 import org.openred.testing.TwoNodes;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.openred.testing.TestNodes.await;
 
 /** User keys published on one node and fetched from another through federation (ATTACKS 20, 21). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UserKeysTest {
-  private final HttpClient http = HttpClient.newHttpClient();
   private final SecureRandom random = new SecureRandom();
-  private TwoNodes nodes;
-  private OpenRedNode a;
-  private OpenRedNode b;
-  private int aPort;
-  private int bPort;
-
-  @BeforeAll
-  void start() {
-    nodes = new TwoNodes("keys");
-    a = nodes.a;
-    b = nodes.b;
-    aPort = nodes.aPort;
-    bPort = nodes.bPort;
-  }
+  private final TwoNodes nodes = new TwoNodes("keys");
+  private final OpenRedNode a = nodes.a;
+  private final OpenRedNode b = nodes.b;
+  private final int aPort = nodes.aPort;
+  private final int bPort = nodes.bPort;
 
   @AfterAll
   void stop() {
     nodes.close();
   }
 
-  private HttpResponse<String> send(int port, String method, String path, String token, JsonObject body) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-      if (body != null) {
-        request.header("Content-Type", "application/json");
-      }
-      if (token != null) {
-        request.header("Authorization", "Bearer " + token);
-      }
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+  private static HttpResponse<String> send(int port, String method, String path, String token, JsonObject body) {
+    return ClientApi.send(port, method, path, token, body);
   }
 
-  private String session(int port, String name) {
-    JsonObject credentials = new JsonObject().put("username", name).put("password", "correct horse battery");
-    assertEquals(201, send(port, "POST", "/api/v1/auth/register", null, credentials).statusCode());
-    return new JsonObject(send(port, "POST", "/api/v1/auth/login", null, credentials).body()).getString("access_token");
+  private static String session(int port, String name) {
+    return ClientApi.session(port, name);
   }
 
   private JsonObject newKeys() {

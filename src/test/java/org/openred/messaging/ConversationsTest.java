@@ -3,17 +3,14 @@ package org.openred.messaging;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openred.node.OpenRedNode;
 import org.openred.testing.E2eeClient;
+import org.openred.testing.ClientApi;
 import org.openred.testing.TwoNodes;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -26,21 +23,11 @@ import static org.openred.testing.TestNodes.await;
 /** alice@a.test, bob@b.test and carol@b.test talk across two real nodes, end to end encrypted (section 7). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConversationsTest {
-  private final HttpClient http = HttpClient.newHttpClient();
-  private TwoNodes nodes;
-  private OpenRedNode a;
-  private OpenRedNode b;
-  private int aPort;
-  private int bPort;
-
-  @BeforeAll
-  void start() {
-    nodes = new TwoNodes("conv");
-    a = nodes.a;
-    b = nodes.b;
-    aPort = nodes.aPort;
-    bPort = nodes.bPort;
-  }
+  private final TwoNodes nodes = new TwoNodes("conv");
+  private final OpenRedNode a = nodes.a;
+  private final OpenRedNode b = nodes.b;
+  private final int aPort = nodes.aPort;
+  private final int bPort = nodes.bPort;
 
   @AfterAll
   void stop() {
@@ -56,9 +43,7 @@ class ConversationsTest {
     User(String name, int port, String domain) {
       this.client = new E2eeClient(name + "@" + domain);
       this.port = port;
-      JsonObject credentials = new JsonObject().put("username", name).put("password", "correct horse battery");
-      assertEquals(201, send("POST", "/api/v1/auth/register", null, credentials).statusCode());
-      this.token = new JsonObject(send("POST", "/api/v1/auth/login", null, credentials).body()).getString("access_token");
+      this.token = ClientApi.session(port, name);
       assertEquals(204, send("PUT", "/api/v1/keys", token, client.publicKeys()).statusCode());
     }
 
@@ -67,19 +52,7 @@ class ConversationsTest {
     }
 
     HttpResponse<String> send(String method, String path, String bearer, JsonObject body) {
-      try {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-            .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-        if (body != null) {
-          request.header("Content-Type", "application/json");
-        }
-        if (bearer != null) {
-          request.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      return ClientApi.send(port, method, path, bearer, body);
     }
 
     JsonObject keysOf(String userId) {

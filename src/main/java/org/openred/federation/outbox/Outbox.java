@@ -34,8 +34,4 @@ public final class Outbox {
         .executeBatch(rows)
         .mapEmpty();
   }
-
-  public static Future<Void> enqueue(SqlClient conn, String destination, JsonObject signedEnvelope) {
-    return enqueueAll(conn, java.util.List.of(new Entry(destination, signedEnvelope)));
-  }
 }

@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.config.FederationDomain;
-import org.openred.crypto.B64u;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.federation.Envelope;
@@ -80,15 +79,9 @@ public final class SendVerticle extends VerticleBase {
     }
     java.util.List<Pending> group = new java.util.ArrayList<>(pending.subList(0, Math.min(MAX_GROUP, pending.size())));
     pending.subList(0, group.size()).clear();
-    crypto.signAll(group.stream().map(p -> Envelope.signingInput(p.envelope())).toList())
-        .compose(signatures -> {
-          java.util.List<Outbox.Entry> entries = new java.util.ArrayList<>();
-          for (int i = 0; i < group.size(); i++) {
-            JsonObject signed = group.get(i).envelope().put("signature", B64u.encode(signatures.get(i)));
-            entries.add(new Outbox.Entry(group.get(i).destination(), signed));
-          }
-          return services.database().pool().withTransaction(conn -> Outbox.enqueueAll(conn, entries));
-        })
+    Envelope.signAll(crypto, group.stream().map(Pending::envelope).toList())
+        .compose(signed -> services.database().pool().withTransaction(conn -> Outbox.enqueueAll(conn,
+            group.stream().map(p -> new Outbox.Entry(p.destination(), p.envelope())).toList())))
         .onComplete(result -> {
           if (result.succeeded()) {
             group.stream().map(Pending::destination).distinct()
