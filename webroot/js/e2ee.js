@@ -79,14 +79,15 @@ export async function exportIdentity(identity) {
   };
 }
 
-export async function importIdentity(stored) {
+/** The identity from its stored strings; private keys that cannot be exported again unless extractable. */
+export async function importIdentity(stored, extractable = true) {
   return {
     sig: {
-      privateKey: await subtle.importKey('pkcs8', b64u.decode(stored.sigPrivate), { name: 'Ed25519' }, true, ['sign']),
+      privateKey: await subtle.importKey('pkcs8', b64u.decode(stored.sigPrivate), { name: 'Ed25519' }, extractable, ['sign']),
       publicKey: await subtle.importKey('raw', b64u.decode(stored.sig, 32), { name: 'Ed25519' }, true, ['verify'])
     },
     dh: {
-      privateKey: await subtle.importKey('pkcs8', b64u.decode(stored.dhPrivate), { name: 'X25519' }, true, ['deriveBits']),
+      privateKey: await subtle.importKey('pkcs8', b64u.decode(stored.dhPrivate), { name: 'X25519' }, extractable, ['deriveBits']),
       publicKey: await subtle.importKey('raw', b64u.decode(stored.dh, 32), { name: 'X25519' }, true, [])
     }
   };

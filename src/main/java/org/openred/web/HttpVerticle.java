@@ -3,6 +3,7 @@ package org.openred.web;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -102,6 +103,7 @@ public final class HttpVerticle extends VerticleBase {
           .putHeader("Cache-Control", "public, max-age=300")
           .end(wellKnown.encode()));
     }
+    router.get("/webjars/sockjs-client/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client").setMaxAgeSeconds(86_400));
     StaticHandler webApp = StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8");
     // The web app owns every path but the APIs', so an unknown API path stays a 404.
     router.routeWithRegex("^/(?!api/|federation/|eventbus/).*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(webApp);
@@ -206,6 +208,10 @@ public final class HttpVerticle extends VerticleBase {
       problem = new Problem(http.getStatusCode(), Problem.defaultType(http.getStatusCode()), http.getPayload());
     } else if (failure instanceof ReplyException reply && reply.failureCode() >= 400 && reply.failureCode() < 600) {
       problem = new Problem(reply.failureCode(), Failures.type(reply.getMessage()), Failures.detail(reply.getMessage()));
+    } else if (failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+      // The verticle behind the route is not there (starting, stopping, or its cluster member gone) or did not answer.
+      problem = new Problem(503, "unavailable", "the node is busy or restarting; try again in a few seconds");
+      ctx.response().putHeader("Retry-After", "5");
     } else if (failure == null && ctx.statusCode() >= 400) {
       problem = Problem.of(ctx.statusCode());
     } else {

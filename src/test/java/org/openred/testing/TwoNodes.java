@@ -7,17 +7,18 @@ import java.nio.file.Path;
 
 /** Nodes a.test and b.test on loopback, each knowing the other through its static map. */
 public final class TwoNodes implements AutoCloseable {
-  public final OpenRedNode a;
+  public OpenRedNode a;
   public final OpenRedNode b;
   public final int aPort;
   public final int bPort;
+  private final TestNodes.Spec aSpec;
   private final Path aDir;
   private final Path bDir;
 
   public TwoNodes(String name) {
     aDir = TestNodes.tempDir(name + "-a");
     bDir = TestNodes.tempDir(name + "-b");
-    TestNodes.Spec aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
+    aSpec = new TestNodes.Spec().dataDir(aDir).flag(Option.DOMAIN, "a.test");
     TestNodes.Spec bSpec = new TestNodes.Spec().dataDir(bDir).flag(Option.DOMAIN, "b.test");
     aPort = aSpec.port();
     bPort = bSpec.port();
@@ -25,6 +26,12 @@ public final class TwoNodes implements AutoCloseable {
     bSpec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + bPort).flag(Option.PEERS, "a.test=http://127.0.0.1:" + aPort);
     a = aSpec.start();
     b = bSpec.start();
+  }
+
+  /** Stops node a and starts it again on the same port and data: what an operator's restart does. */
+  public void restartA() {
+    TestNodes.await(a.close());
+    a = aSpec.start();
   }
 
   @Override

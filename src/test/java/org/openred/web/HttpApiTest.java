@@ -111,18 +111,20 @@ class HttpApiTest {
   }
 
   @Test
-  @DisplayName("The start page and its assets are served with security headers")
-  void startPage() throws Exception {
+  @DisplayName("The web app and its assets, SockJS from the jar's WebJar included, are served with security headers")
+  void webApp() throws Exception {
     HttpResponse<String> page = get("/");
     assertEquals(200, page.statusCode());
     assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
     assertTrue(page.body().contains("OpenRed"));
-    assertTrue(page.body().contains("start.js"));
+    assertTrue(page.body().contains("/js/app.js"));
     assertEquals("nosniff", page.headers().firstValue("X-Content-Type-Options").orElse(null));
     assertEquals("DENY", page.headers().firstValue("X-Frame-Options").orElse(null));
     assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'self'"));
-    assertEquals(200, get("/start.js").statusCode());
-    assertEquals(200, get("/start.css").statusCode());
+    for (String asset : new String[] {"/js/app.js", "/js/e2ee.js", "/css/app.css", "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"}) {
+      assertEquals(200, get(asset).statusCode(), asset);
+    }
+    assertEquals(404, get("/webjars/sockjs-client/../../../logback.xml").statusCode(), "nothing else from the class path");
   }
 
   @Test

@@ -1,0 +1,237 @@
+// The web app in a real browser: Debian's Chromium, headless, driven by playwright-core, against two
+// real OpenRed nodes started by WebAppBrowserTest (Java). Environment: A_URL, B_URL, A_DOMAIN,
+// B_DOMAIN, SCREENSHOTS (a directory). To restart a node it prints "restart a" on standard output
+// and waits for a line on standard input. Exits non-zero at the first failed expectation.
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+const { A_URL, B_URL, A_DOMAIN, B_DOMAIN, SCREENSHOTS } = process.env;
+const PASSWORD = 'correct horse battery staple';
+const TIMEOUT = 20_000;
+mkdirSync(SCREENSHOTS, { recursive: true });
+
+const controller = createInterface({ input: process.stdin });
+const answers = controller[Symbol.asyncIterator]();
+
+async function restart(node) {
+  console.log(`restart ${node}`);
+  const answer = await answers.next();
+  if (answer.done || answer.value.trim() !== 'restarted') throw new Error(`node ${node} did not restart: ${answer.value}`);
+}
+
+function step(text) {
+  console.log(`step ${text}`);
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error('expectation failed: ' + message);
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-features=Translate,MediaRouter']
+});
+
+const pageErrors = [];
+
+async function person(url, options = {}) {
+  const context = await browser.newContext({ acceptDownloads: true, ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', error => pageErrors.push(`${url}: ${error.message}`));
+  await page.goto(url + '/');
+  return page;
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: false });
+}
+
+async function signUp(page, username) {
+  await page.getByRole('tab', { name: 'Sign up' }).click();
+  await page.fill('#username', username);
+  await page.fill('#password', PASSWORD);
+  await page.fill('#password-again', PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForSelector('#live-state.live');
+}
+
+async function logIn(page, username, password = PASSWORD) {
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+async function startConversation(page, people) {
+  await page.getByRole('link', { name: '+ New conversation' }).click();
+  await page.fill('#people', people);
+  await page.getByRole('button', { name: 'Start conversation' }).click();
+  await page.waitForSelector('#composer');
+  return decodeURIComponent(new URL(page.url()).hash.slice(4));
+}
+
+async function send(page, text) {
+  await page.fill('#composer', text);
+  await page.keyboard.press('Enter');
+  await page.locator('.msg.mine', { hasText: text }).locator('text=Delivered to the server').waitFor();
+}
+
+async function sees(page, text) {
+  await page.locator('.msg', { hasText: text }).first().waitFor();
+}
+
+async function openFromList(page, conversationId) {
+  await page.locator(`[data-conversation="${conversationId}"]`).click();
+  await page.waitForSelector('#composer, .closed');
+}
+
+try {
+  step('sign-up screen; alice signs up on A');
+  const alice = await person(A_URL);
+  await alice.waitForSelector('#username');
+  await alice.getByRole('tab', { name: 'Sign up' }).click();
+  await shot(alice, '01-sign-up');
+  await signUp(alice, 'alice');
+
+  step('bob signs up on B; a wrong password is refused with a clear error, the right one lets him in');
+  const bob = await person(B_URL);
+  await signUp(bob, 'bob');
+  await bob.click('#logout');
+  await bob.waitForSelector('#username');
+  await logIn(bob, 'bob', 'not his password at all');
+  await bob.waitForSelector('#auth-error:has-text("wrong username or password")');
+  await shot(bob, '02-wrong-password');
+  await logIn(bob, 'bob');
+  await bob.waitForSelector('#live-state.live');
+
+  step('alice starts a conversation with bob@B (another node) and writes; it arrives live and decrypts');
+  const conversation = await startConversation(alice, `bob@${B_DOMAIN}`);
+  await send(alice, 'Hello Bob, this is end-to-end encrypted.');
+  const bobsEntry = bob.locator(`[data-conversation="${conversation}"]`);
+  await bobsEntry.locator('.unread', { hasText: '1' }).waitFor();
+  await shot(bob, '03-conversation-list-unread');
+  await openFromList(bob, conversation);
+  await sees(bob, 'Hello Bob, this is end-to-end encrypted.');
+
+  step('bob answers; it appears on alice\'s open page without a reload');
+  await send(bob, 'Hi Alice! Got it.');
+  await sees(alice, 'Hi Alice! Got it.');
+  await shot(alice, '04-conversation');
+
+  step('fingerprints: what bob sees for alice is what alice\'s profile says');
+  await bob.getByRole('button', { name: /People/ }).click();
+  const aliceId = `alice@${A_DOMAIN}`;
+  const seenByBob = bob.getByLabel(`Key fingerprint of ${aliceId}`);
+  await seenByBob.filter({ hasText: /^[0-9a-f]{4} / }).waitFor();
+  await alice.getByRole('link', { name: 'Profile' }).click();
+  const ownPrint = await alice.locator('#my-fingerprint').textContent();
+  expect(ownPrint === await seenByBob.textContent(), `alice's fingerprint ${ownPrint} as bob sees it`);
+  await shot(alice, '05-profile');
+
+  step('alice downloads her encrypted key backup');
+  const [download] = await Promise.all([alice.waitForEvent('download'), alice.click('#download-backup')]);
+  const backupPath = `${SCREENSHOTS}/alice-key-backup.json`;
+  await download.saveAs(backupPath);
+  const backup = JSON.parse(readFileSync(backupPath, 'utf8'));
+  expect(backup.format === 'openred-key-backup' && backup.userId === aliceId && !JSON.stringify(backup).includes('sigPrivate'),
+    'the backup is sealed: no private key in the clear');
+
+  step('a message that does not verify says why instead of vanishing');
+  await alice.evaluate(async ({ conversationId, senderId }) => {
+    const session = JSON.parse(localStorage.getItem('openred.session'));
+    const messageId = 'forged-' + crypto.randomUUID();
+    const b64 = n => btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(n)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    const payload = { nonce: b64(12), ciphertext: b64(40), signature: b64(64),
+      associatedData: { conversationId, senderId, keyVersion: 1, messageId, sentAt: new Date().toISOString() } };
+    const response = await fetch(`/api/v1/conversations/${conversationId}/messages`, { method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer ' + session.access }, body: JSON.stringify({ messageId, payload }) });
+    if (response.status !== 201) throw new Error('forged message refused by the node: ' + response.status);
+  }, { conversationId: conversation, senderId: aliceId });
+  await bob.locator('.msg.undecryptable', { hasText: 'Cannot verify' }).waitFor();
+  await shot(bob, '06-undecryptable');
+
+  step('a group: carol joins; bob is removed and stops receiving');
+  const carol = await person(A_URL);
+  await signUp(carol, 'carol');
+  await alice.locator(`[data-conversation="${conversation}"]`).click();
+  await alice.getByRole('button', { name: /People/ }).click();
+  await alice.fill('#add-participant', `carol@${A_DOMAIN}`);
+  await alice.getByRole('button', { name: 'Add', exact: true }).click();
+  await alice.getByRole('button', { name: `Remove carol@${A_DOMAIN}` }).waitFor();
+  await carol.locator(`[data-conversation="${conversation}"]`).waitFor();
+  await openFromList(carol, conversation);
+  await sees(carol, 'Hi Alice! Got it.');
+  alice.once('dialog', dialog => dialog.accept());
+  await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).click();
+  await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).waitFor({ state: 'detached' });
+  await bob.locator('.closed').waitFor();
+  await send(alice, 'Only for Alice and Carol now.');
+  await sees(carol, 'Only for Alice and Carol now.');
+  await send(carol, 'Carol here, reading you.');
+  await sees(alice, 'Carol here, reading you.');
+  await bob.waitForTimeout(1_500);
+  expect(await bob.locator('.msg', { hasText: 'Only for Alice and Carol now.' }).count() === 0, 'bob no longer receives');
+  expect(await bob.locator('#composer').count() === 0, 'bob can no longer write');
+  await shot(bob, '07-removed');
+
+  step('a revoked access token is refreshed without the user noticing');
+  await alice.evaluate(() => {
+    const session = JSON.parse(localStorage.getItem('openred.session'));
+    localStorage.setItem('openred.session', JSON.stringify({ ...session, access: 'not.a.token' }));
+  });
+  await send(alice, 'Sent with a refreshed token.');
+  await sees(carol, 'Sent with a refreshed token.');
+  const toasts = await alice.locator('.toast').allTextContents();
+  expect(!toasts.some(t => /token|session|log in|fail/i.test(t)) && await alice.locator('.msg.failed').count() === 0,
+    'no error was shown: ' + toasts.join(' / '));
+
+  step('node A restarts: the pages reconnect by themselves and fetch what they missed');
+  await restart('a');
+  await alice.locator('#live-state.live').waitFor({ timeout: 30_000 });
+  await carol.locator('#live-state.live').waitFor({ timeout: 30_000 });
+  await send(carol, 'Still here after the restart.');
+  await sees(alice, 'Still here after the restart.');
+
+  step('an expired session leads to the login screen with the draft kept, and back');
+  await alice.evaluate(() => {
+    const session = JSON.parse(localStorage.getItem('openred.session'));
+    localStorage.setItem('openred.session', JSON.stringify({ ...session, access: 'expired', refresh: 'expired', expiresAt: 0 }));
+  });
+  await alice.fill('#composer', 'A draft worth keeping');
+  await alice.keyboard.press('Enter');
+  await alice.locator('.notice', { hasText: 'session has ended' }).waitFor();
+  await shot(alice, '08-session-ended');
+  await logIn(alice, 'alice');
+  await alice.waitForSelector('#composer');
+  expect(await alice.inputValue('#composer') === 'A draft worth keeping', 'the draft is back in the composer');
+  expect(new URL(alice.url()).hash === '#/c/' + conversation, 'back in the same conversation');
+
+  step('the backup restores alice\'s keys in another browser, which reads the history');
+  const elsewhere = await person(A_URL, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await logIn(elsewhere, 'alice');
+  await elsewhere.waitForSelector('#backup-file');
+  await shot(elsewhere, '09-restore-keys');
+  await elsewhere.setInputFiles('#backup-file', backupPath);
+  await elsewhere.getByRole('button', { name: 'Restore keys' }).click();
+  await elsewhere.waitForSelector('#live-state.live');
+  await openFromList(elsewhere, conversation);
+  await sees(elsewhere, 'Hi Alice! Got it.');
+  await sees(elsewhere, 'Still here after the restart.');
+  await shot(elsewhere, '10-phone-conversation');
+
+  expect(pageErrors.length === 0, 'no script errors in the pages: ' + pageErrors.join('; '));
+  console.log('done');
+} catch (e) {
+  console.error(e.stack ?? e);
+  for (const context of browser.contexts()) {
+    for (const [i, page] of context.pages().entries()) {
+      await page.screenshot({ path: `${SCREENSHOTS}/failure-${browser.contexts().indexOf(context)}-${i}.png` }).catch(() => undefined);
+    }
+  }
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+  controller.close();
+}
