@@ -65,6 +65,7 @@ function route() {
     return;
   }
   state.open = null;
+  document.title = 'OpenRed';
   if (path === '/new') newConversation(main);
   else if (path === '/profile') profile(main);
   else home(main);

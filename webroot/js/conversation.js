@@ -5,21 +5,55 @@
 import * as api from './api.js';
 import { ApiError, SessionEnded } from './api.js';
 import * as e2ee from './e2ee.js';
-import { attempt, conversationTitle, explain, focusHeading, formatTime, h, parseUserIds, replace, state, toast } from './ui.js';
+import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, state, toast } from './ui.js';
 
 const PAGE = 30;
 const published = new Map();
 
 const enc = encodeURIComponent;
 
-/** A user's published keys {sig, dh}, local or fetched through federation; remembered for the page's life. */
+/**
+ * A user's published keys {sig, dh, changed}, local or fetched through federation; remembered for the
+ * page's life. The first signing key seen for each contact is pinned in this browser: a later,
+ * different one is flagged (changed: true) until the user accepts it, because a node could hand out
+ * keys of its own making (ATTACKS 21).
+ */
 export function keysOf(userId, fresh = false) {
   if (fresh || !published.has(userId)) {
-    const lookup = api.call('GET', `/keys/${enc(userId)}`).then(answer => answer.keys);
+    const lookup = api.call('GET', `/keys/${enc(userId)}`).then(answer => ({ ...answer.keys, changed: pinChanged(userId, answer.keys.sig) }));
     lookup.catch(() => published.delete(userId));
     published.set(userId, lookup);
   }
   return published.get(userId);
+}
+
+function pinsKey() {
+  return `openred.pins.${state.me.userId}`;
+}
+
+function pins() {
+  try {
+    return JSON.parse(localStorage.getItem(pinsKey())) ?? {};
+  } catch (e) {
+    return {};
+  }
+}
+
+function pinChanged(userId, sig) {
+  const all = pins();
+  if (userId === state.me.userId) return false;
+  if (!all[userId]) {
+    all[userId] = sig;
+    localStorage.setItem(pinsKey(), JSON.stringify(all));
+    return false;
+  }
+  return all[userId] !== sig;
+}
+
+async function trustNewKeys(userId) {
+  const keys = await keysOf(userId);
+  localStorage.setItem(pinsKey(), JSON.stringify({ ...pins(), [userId]: keys.sig }));
+  keys.changed = false;
 }
 
 function draftKey(id) {
@@ -35,6 +69,8 @@ export async function openConversation(main, id) {
       keys: new Map(), messages: new Map(), order: [], next: undefined, closed: !summary, showDetails: false
     };
     render(main);
+    // Focus once, at opening: moving it after the loads would pull it from under someone typing.
+    (main.querySelector('#composer') ?? main.querySelector('h2'))?.focus({ preventScroll: true });
     if (summary) {
       await attempt(async () => {
         await loadKeys(state.open);
@@ -42,8 +78,7 @@ export async function openConversation(main, id) {
       });
     }
   }
-  render(main);
-  focusHeading(main);
+  if (state.open?.id === id) render(main);
 }
 
 /** The list changed (live event or refresh): follow participants and key version, or close. */
@@ -229,12 +264,13 @@ function render(main) {
     replace(main,
       h('div', { class: 'conv-head', 'data-view': 'conversation', 'data-id': open.id },
         h('a', { class: 'back', href: '#/', 'aria-label': 'Back to conversations' }, '←'),
-        h('h2', { id: 'conversation-title' }),
+        h('h2', { id: 'conversation-title', tabindex: -1 }),
         h('button', {
           id: 'people-toggle', 'aria-controls': 'details',
           onclick: () => { open.showDetails = !open.showDetails; update(main); }
         })),
       details(main),
+      h('p', { class: 'notice key-notice', id: 'key-notice', role: 'alert' }),
       h('ol', { class: 'timeline', id: 'timeline', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', onscroll: event => {
         if (event.target.scrollTop < 40) loadOlder(main);
       } }),
@@ -247,7 +283,9 @@ function render(main) {
 function update(main) {
   const open = state.open;
   const summary = state.conversations.find(c => c.conversationId === open.id) ?? { participants: open.participants };
-  main.querySelector('#conversation-title').textContent = open.participants.length ? conversationTitle(summary) : 'Conversation';
+  const title = open.participants.length ? conversationTitle(summary) : 'Conversation';
+  main.querySelector('#conversation-title').textContent = title;
+  document.title = `${title} · OpenRed`;
   const toggle = main.querySelector('#people-toggle');
   toggle.hidden = open.closed;
   toggle.setAttribute('aria-expanded', String(open.showDetails));
@@ -255,6 +293,13 @@ function update(main) {
   const panel = main.querySelector('#details');
   panel.hidden = !open.showDetails || open.closed;
   replace(panel.querySelector('ul'), open.participants.map(userId => participantItem(main, userId)));
+  Promise.all(open.participants.map(userId => keysOf(userId).then(keys => keys.changed ? userId : null, () => null)))
+    .then(changed => {
+      const who = changed.filter(Boolean);
+      replace(main.querySelector('#key-notice'), who.length
+        ? `The keys of ${who.join(', ')} changed since you first saw them. Compare fingerprints under People (in person or on a call) before you trust what they send.`
+        : null);
+    });
   const footer = main.querySelector('#conversation-footer');
   if (open.closed && !footer.querySelector('.closed')) {
     replace(footer, h('p', { class: 'closed notice', role: 'status' },
@@ -372,12 +417,20 @@ function details(main) {
 
 function participantItem(main, userId) {
   const print = h('span', { class: 'mono', 'aria-label': `Key fingerprint of ${userId}` }, '…');
-  keysOf(userId).then(keys => e2ee.fingerprint(keys.sig)).then(f => { print.textContent = f; },
-    e => { print.textContent = 'no published keys: ' + explain(e); });
+  const warning = h('span', { class: 'key-warning' });
+  keysOf(userId).then(async keys => {
+    print.textContent = await e2ee.fingerprint(keys.sig);
+    if (keys.changed) {
+      replace(warning, 'New keys since you first saw them. ', h('button', {
+        onclick: () => attempt(async () => { await trustNewKeys(userId); update(main); })
+      }, 'I compared them: trust'));
+    }
+  }, e => { print.textContent = 'no published keys: ' + explain(e); });
   const me = userId === state.me.userId;
   return h('li', {},
     h('span', { class: 'who' }, me ? `${userId} (you)` : userId),
     print,
+    warning,
     me ? null : h('button', {
       class: 'danger', 'aria-label': `Remove ${userId}`,
       onclick: async event => {

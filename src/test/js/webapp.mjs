@@ -106,6 +106,12 @@ try {
   await logIn(bob, 'bob');
   await bob.waitForSelector('#live-state.live');
 
+  step('a conversation with somebody who does not exist is refused with the reason');
+  await alice.getByRole('link', { name: '+ New conversation' }).click();
+  await alice.fill('#people', `nobody@${B_DOMAIN}`);
+  await alice.getByRole('button', { name: 'Start conversation' }).click();
+  await alice.locator('.error', { hasText: `nobody@${B_DOMAIN}` }).waitFor();
+
   step('alice starts a conversation with bob@B (another node) and writes; it arrives live and decrypts');
   const conversation = await startConversation(alice, `bob@${B_DOMAIN}`);
   await send(alice, 'Hello Bob, this is end-to-end encrypted.');
@@ -115,9 +121,10 @@ try {
   await openFromList(bob, conversation);
   await sees(bob, 'Hello Bob, this is end-to-end encrypted.');
 
-  step('bob answers; it appears on alice\'s open page without a reload');
-  await send(bob, 'Hi Alice! Got it.');
-  await sees(alice, 'Hi Alice! Got it.');
+  step('bob answers, with markup that must stay text; it appears on alice\'s open page without a reload');
+  await send(bob, 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">');
+  await sees(alice, 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">');
+  expect(await alice.locator('.msg img').count() === 0 && await alice.evaluate(() => window.pwned) === undefined, 'markup is shown, never run');
   await shot(alice, '04-conversation');
 
   step('fingerprints: what bob sees for alice is what alice\'s profile says');
@@ -208,6 +215,9 @@ try {
   expect(await alice.inputValue('#composer') === 'A draft worth keeping', 'the draft is back in the composer');
   expect(new URL(alice.url()).hash === '#/c/' + conversation, 'back in the same conversation');
 
+  step('enough messages for the history to come in pages');
+  for (let i = 1; i <= 30; i++) await send(alice, `Page filler ${i}`);
+
   step('the backup restores alice\'s keys in another browser, which reads the history');
   const elsewhere = await person(A_URL, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await logIn(elsewhere, 'alice');
@@ -217,9 +227,29 @@ try {
   await elsewhere.getByRole('button', { name: 'Restore keys' }).click();
   await elsewhere.waitForSelector('#live-state.live');
   await openFromList(elsewhere, conversation);
-  await sees(elsewhere, 'Hi Alice! Got it.');
+  await sees(elsewhere, 'Page filler 30');
+  expect(await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0, 'only the newest page is loaded at first');
+  await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
   await sees(elsewhere, 'Still here after the restart.');
   await shot(elsewhere, '10-phone-conversation');
+  for (let i = 0; i < 5 && await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0; i++) {
+    await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
+    await elsewhere.waitForTimeout(300);
+  }
+  await sees(elsewhere, 'Hello Bob, this is end-to-end encrypted.');
+
+  step('carol makes new keys in a new browser; alice is warned that they changed');
+  const carolElsewhere = await person(A_URL);
+  await logIn(carolElsewhere, 'carol');
+  carolElsewhere.once('dialog', dialog => dialog.accept());
+  await carolElsewhere.getByRole('button', { name: 'Make new keys' }).click();
+  await carolElsewhere.waitForSelector('#live-state.live');
+  await alice.reload();
+  await alice.waitForSelector('#composer');
+  await alice.locator('#key-notice', { hasText: `carol@${A_DOMAIN}` }).waitFor();
+  await alice.getByRole('button', { name: /People/ }).click();
+  await alice.getByRole('button', { name: 'I compared them: trust' }).click();
+  await alice.locator('#key-notice').filter({ hasText: /changed/ }).waitFor({ state: 'hidden' });
 
   expect(pageErrors.length === 0, 'no script errors in the pages: ' + pageErrors.join('; '));
   console.log('done');
