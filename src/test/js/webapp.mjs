@@ -194,6 +194,18 @@ try {
   expect(!toasts.some(t => /token|session|log in|fail/i.test(t)) && await alice.locator('.msg.failed').count() === 0,
     'no error was shown: ' + toasts.join(' / '));
 
+  step('a message that cannot reach the node shows "failed" with Retry, and Retry delivers it once');
+  await carol.context().setOffline(true);
+  await carol.fill('#composer', 'Written while offline.');
+  await carol.keyboard.press('Enter');
+  await carol.locator('.msg.failed', { hasText: 'Written while offline.' }).getByRole('button', { name: 'Retry' }).waitFor();
+  await shot(carol, '08-send-failed');
+  await carol.context().setOffline(false);
+  await carol.locator('.msg.failed', { hasText: 'Written while offline.' }).getByRole('button', { name: 'Retry' }).click();
+  await carol.locator('.msg.mine', { hasText: 'Written while offline.' }).locator('text=Delivered to the server').waitFor();
+  await sees(alice, 'Written while offline.');
+  expect(await alice.locator('.msg', { hasText: 'Written while offline.' }).count() === 1, 'delivered exactly once');
+
   step('node A restarts: the pages reconnect by themselves and fetch what they missed');
   await restart('a');
   await alice.locator('#live-state.live').waitFor({ timeout: 30_000 });
@@ -209,7 +221,7 @@ try {
   await alice.fill('#composer', 'A draft worth keeping');
   await alice.keyboard.press('Enter');
   await alice.locator('.notice', { hasText: 'session has ended' }).waitFor();
-  await shot(alice, '08-session-ended');
+  await shot(alice, '09-session-ended');
   await logIn(alice, 'alice');
   await alice.waitForSelector('#composer');
   expect(await alice.inputValue('#composer') === 'A draft worth keeping', 'the draft is back in the composer');
@@ -222,7 +234,7 @@ try {
   const elsewhere = await person(A_URL, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   await logIn(elsewhere, 'alice');
   await elsewhere.waitForSelector('#backup-file');
-  await shot(elsewhere, '09-restore-keys');
+  await shot(elsewhere, '10-restore-keys');
   await elsewhere.setInputFiles('#backup-file', backupPath);
   await elsewhere.getByRole('button', { name: 'Restore keys' }).click();
   await elsewhere.waitForSelector('#live-state.live');
@@ -231,7 +243,7 @@ try {
   expect(await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0, 'only the newest page is loaded at first');
   await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
   await sees(elsewhere, 'Still here after the restart.');
-  await shot(elsewhere, '10-phone-conversation');
+  await shot(elsewhere, '11-phone-conversation');
   for (let i = 0; i < 5 && await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0; i++) {
     await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
     await elsewhere.waitForTimeout(300);
