@@ -71,12 +71,12 @@ export async function openConversation(main, id) {
     render(main);
     // Focus once, at opening: moving it after the loads would pull it from under someone typing.
     (main.querySelector('#composer') ?? main.querySelector('h2'))?.focus({ preventScroll: true });
-    if (summary) {
-      await attempt(async () => {
-        await loadKeys(state.open);
-        await loadNewest(state.open);
-      });
-    }
+    const open = state.open;
+    open.ready = summary ? attempt(async () => {
+      await loadKeys(open);
+      await loadNewest(open);
+    }) : Promise.resolve();
+    await open.ready;
   }
   if (state.open?.id === id) render(main);
 }
@@ -195,6 +195,8 @@ async function decrypt(open, message) {
 
 async function send(main, textValue) {
   const open = state.open;
+  await open.ready;
+  if (!(open.keys.get(open.keyVersion) instanceof Uint8Array)) await loadKeys(open);
   const key = open.keys.get(open.keyVersion);
   if (!(key instanceof Uint8Array)) {
     toast('You hold no key for the current version of this conversation, so nothing can be sent.');
