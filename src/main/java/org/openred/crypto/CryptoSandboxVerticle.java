@@ -106,13 +106,13 @@ public final class CryptoSandboxVerticle extends VerticleBase {
         if (!(batch.getValue(i) instanceof String item)) {
           throw new IllegalArgumentException("batch items must be base64url strings");
         }
-        signatures.add(B64u.encode(Ed25519.sign(keys.signingPrivate, decode(item, "batch"))));
+        signatures.add(B64u.encode(keys.signer.sign(decode(item, "batch"))));
       }
       return new JsonObject().put("signatures", signatures).put("key_id", keys.signing.keyId());
     }
     byte[] data = bytes(body, "data");
     return new JsonObject()
-        .put("signature", B64u.encode(Ed25519.sign(keys.signingPrivate, data)))
+        .put("signature", B64u.encode(keys.signer.sign(data)))
         .put("key_id", keys.signing.keyId())
         .put("public_key", keys.signing.publicKey());
   }

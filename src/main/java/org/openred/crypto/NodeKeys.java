@@ -19,14 +19,14 @@ final class NodeKeys {
   static final Duration KEY_LIFETIME = Duration.ofDays(365);
 
   final NodeKeyRepository.StoredKey signing;
-  final byte[] signingPrivate;
+  final Ed25519.SigningKey signer;
   final NodeKeyRepository.StoredKey agreement;
   final byte[] agreementPrivate;
 
   private NodeKeys(NodeKeyRepository.StoredKey signing, byte[] signingPrivate,
                    NodeKeyRepository.StoredKey agreement, byte[] agreementPrivate) {
     this.signing = signing;
-    this.signingPrivate = signingPrivate;
+    this.signer = new Ed25519.SigningKey(signingPrivate);
     this.agreement = agreement;
     this.agreementPrivate = agreementPrivate;
   }

@@ -317,6 +317,10 @@ public final class ConversationsVerticle extends VerticleBase {
 
   // ---- envelopes from other nodes ---------------------------------------------------------------
 
+  private static final long WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+  private final Map<String, Long> lastWarned = new HashMap<>();
+  private final Map<String, Integer> unlogged = new HashMap<>();
+
   private void inbound(JsonObject envelope) {
     String type = envelope.getString("type");
     String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
@@ -332,8 +336,24 @@ public final class ConversationsVerticle extends VerticleBase {
     } catch (Problem | ClassCastException | NullPointerException e) {
       applied = Future.failedFuture(e);
     }
-    applied.onFailure(failure -> LOG.warn("Envelope {} ({}) from {} not applied: {}", envelope.getString("id"), type, sender,
-        failure.getMessage()));
+    applied.onFailure(failure -> notApplied(sender, envelope.getString("id"), type, failure.getMessage()));
+  }
+
+  /**
+   * Logs an envelope that could not be applied, at most once a minute per sender with a count of the
+   * ones in between: a peer sending thousands of bad envelopes must not flood the log.
+   */
+  private void notApplied(String sender, String id, String type, String reason) {
+    long now = System.nanoTime();
+    Long last = lastWarned.get(sender);
+    if (last != null && now - last < WARN_INTERVAL_NANOS) {
+      unlogged.merge(sender, 1, Integer::sum);
+      return;
+    }
+    lastWarned.put(sender, now);
+    Integer skipped = unlogged.remove(sender);
+    LOG.warn("Envelope {} ({}) from {} not applied: {}{}", id, type, sender, reason,
+        skipped == null ? "" : " (and " + skipped + " more from " + sender + " in the last minute)");
   }
 
   private Future<Void> applyMembership(String sender, JsonObject payload) {

@@ -36,7 +36,7 @@ public final class FederationBench {
     try {
       System.out.printf("machine: %d cores, %s; both nodes and the load in one JVM, SQLite on both sides%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-      run(a, b, 2_000, 0); // warm-up
+      run(a, b, 30_000, 0); // warm-up: until the JIT has compiled the hot paths (its threads otherwise take half the CPU)
       long[] burstResult = run(a, b, burst, 0);
       System.out.printf("A->B as fast as A can queue: %d envelopes in %.2f s = %.0f envelopes/s committed at B%n",
           burst, burstResult[0] / 1e9, burst / (burstResult[0] / 1e9));
