@@ -9,7 +9,7 @@ import * as e2ee from './e2ee.js';
 import * as vault from './vault.js';
 import { LiveEvents } from './live.js';
 import { conversationChanged, loadNewest, openConversation, startConversation } from './conversation.js';
-import { attempt, conversationTitle, explain, focusHeading, formatTime, h, parseUserIds, replace, state, toast } from './ui.js';
+import { attempt, conversationTitle, explain, focusHeading, formatTime, h, parseUserIds, replace, setTitle, state, toast } from './ui.js';
 
 const root = document.getElementById('app');
 let live = null;
@@ -65,7 +65,7 @@ function route() {
     return;
   }
   state.open = null;
-  document.title = 'OpenRed';
+  setTitle('OpenRed');
   if (path === '/new') newConversation(main);
   else if (path === '/profile') profile(main);
   else home(main);
@@ -305,6 +305,7 @@ async function sessionEnded() {
   await vault.forgetUnlocked(me.userId).catch(() => undefined);
   api.session.clear();
   Object.assign(state, { me: null, identity: null, conversations: [], open: null });
+  setTitle('OpenRed', 0);
   authNotice = 'Your session has ended. Log in again: your unsent draft is kept.';
   returnTo = location.hash;
   history.replaceState(null, '', '#/login');
@@ -318,6 +319,7 @@ async function logOut() {
   await vault.forgetUnlocked(me.userId).catch(() => undefined);
   await api.logout();
   Object.assign(state, { me: null, identity: null, conversations: [], open: null });
+  setTitle('OpenRed', 0);
   authNotice = 'You are logged out.';
   returnTo = null;
   location.hash = '#/login';
@@ -345,11 +347,12 @@ function shell() {
 function renderList() {
   const list = document.getElementById('conversation-list');
   if (!list) return;
+  const current = location.hash.startsWith('#/c/') ? decodeURIComponent(location.hash.slice(4)) : null;
+  setTitle(undefined, state.conversations.reduce((sum, c) => sum + (c.conversationId === current ? 0 : c.unread), 0));
   if (state.conversations.length === 0) {
     replace(list, h('li', { class: 'empty' }, 'No conversations yet.'));
     return;
   }
-  const current = location.hash.startsWith('#/c/') ? decodeURIComponent(location.hash.slice(4)) : null;
   replace(list, state.conversations.map(c => {
     // The open conversation is being read: its count is stale until the next refresh.
     const unread = c.conversationId === current ? 0 : c.unread;

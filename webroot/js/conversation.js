@@ -5,7 +5,7 @@
 import * as api from './api.js';
 import { ApiError, SessionEnded } from './api.js';
 import * as e2ee from './e2ee.js';
-import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, state, toast } from './ui.js';
+import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, setTitle, state, toast } from './ui.js';
 
 const PAGE = 30;
 const published = new Map();
@@ -287,7 +287,7 @@ function update(main) {
   const summary = state.conversations.find(c => c.conversationId === open.id) ?? { participants: open.participants };
   const title = open.participants.length ? conversationTitle(summary) : 'Conversation';
   main.querySelector('#conversation-title').textContent = title;
-  document.title = `${title} · OpenRed`;
+  setTitle(`${title} · OpenRed`);
   const toggle = main.querySelector('#people-toggle');
   toggle.hidden = open.closed;
   toggle.setAttribute('aria-expanded', String(open.showDetails));

@@ -14,6 +14,16 @@ export const state = {
   onSessionEnded: () => undefined
 };
 
+let titleBase = 'OpenRed';
+let titleUnread = 0;
+
+/** The tab's title: what is on screen, after the count of unread messages elsewhere, so a background tab tells. */
+export function setTitle(base = titleBase, unread = titleUnread) {
+  titleBase = base;
+  titleUnread = unread;
+  document.title = (unread > 0 ? `(${unread}) ` : '') + base;
+}
+
 /** h('button', {class: 'primary', onclick}, 'Send'): an element with attributes, handlers and children. */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);

@@ -117,6 +117,7 @@ try {
   await send(alice, 'Hello Bob, this is end-to-end encrypted.');
   const bobsEntry = bob.locator(`[data-conversation="${conversation}"]`);
   await bobsEntry.locator('.unread', { hasText: '1' }).waitFor();
+  expect((await bob.title()).startsWith('(1) '), 'the tab title counts the unread message: ' + await bob.title());
   await shot(bob, '03-conversation-list-unread');
   await openFromList(bob, conversation);
   await sees(bob, 'Hello Bob, this is end-to-end encrypted.');
