@@ -58,10 +58,15 @@ async function signUp(page, username) {
   await page.waitForSelector('#live-state.live');
 }
 
+/** By keyboard alone, as someone without a mouse would: type, Tab, type, Enter. */
 async function logIn(page, username, password = PASSWORD) {
-  await page.fill('#username', username);
-  await page.fill('#password', password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByLabel('Username').fill('');
+  await page.getByLabel('Username').focus();
+  await page.keyboard.type(username);
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement.id) === 'password', 'Tab leads from the username to the password');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
 }
 
 async function startConversation(page, people) {
