@@ -8,6 +8,8 @@ import * as e2ee from './e2ee.js';
 import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, setTitle, state, toast } from './ui.js';
 
 const PAGE = 30;
+// The node stores at most 64 KiB of ciphertext (tag included) per message.
+const MAX_MESSAGE_BYTES = 60_000;
 const published = new Map();
 
 const enc = encodeURIComponent;
@@ -374,6 +376,10 @@ function composer(main) {
       event.preventDefault();
       const textValue = input.value.trim();
       if (!textValue) return;
+      if (new TextEncoder().encode(textValue).length > MAX_MESSAGE_BYTES) {
+        toast(`This message is too long: at most ${MAX_MESSAGE_BYTES / 1000} KB of text, or send it in parts.`);
+        return;
+      }
       input.value = '';
       localStorage.removeItem(draftKey(open.id));
       const sent = await attempt(() => send(main, textValue));

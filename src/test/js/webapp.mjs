@@ -41,6 +41,9 @@ async function person(url, options = {}) {
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   page.on('pageerror', error => pageErrors.push(`${url}: ${error.message}`));
+  page.on('console', message => {
+    if (message.type() === 'error' && /Content Security Policy/.test(message.text())) pageErrors.push(`${url}: ${message.text()}`);
+  });
   await page.goto(url + '/');
   return page;
 }
