@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -28,7 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers the outbox (PROTOCOL.md section 5.3): per destination, in order, one batch at a time,
+ * Delivers the outbox (PROTOCOL.md section 5.3): per destination, in order, one batch on the wire at a time,
  * up to 100 envelopes under one signed {@code PUT /transactions/{txnId}} whose id is derived from
  * the rows, so a batch resent after a crash is recognised by the receiver. 2xx per envelope:
  * delivered; 4xx other than 408/429: final (failed, logged, counted); anything else and network
@@ -106,51 +106,79 @@ public final class DeliveryVerticle extends VerticleBase {
     inFlight.add(destination);
     // One sender per destination across every instance of a clustered node.
     vertx.sharedData().getLockWithTimeout("openred.delivery." + destination, 50)
-        .compose(lock -> deliver(destination).eventually(() -> {
+        .compose(lock -> pump(destination).eventually(() -> {
           lock.release();
           return Future.succeededFuture();
         }))
         .onComplete(result -> {
           inFlight.remove(destination);
-          if (result.succeeded() && result.result()) {
-            again.add(destination); // a full batch went out: there may be more
-          }
           if (again.remove(destination)) {
             schedule(destination);
           }
         });
   }
 
-  /** Sends one batch; answers true when it was full and delivered, so the caller should go on. */
-  private Future<Boolean> deliver(String destination) {
+  /**
+   * Sends the destination's queue batch after batch, in order: batch k+1 leaves only once the
+   * receiver committed batch k, but it is read from the outbox while k is on the wire, and k's rows
+   * are deleted while k+1 is, so the database never sits in the round trip. Ends when the queue is
+   * drained or a batch was not wholly delivered (its rows wait for their retry time); the rows are
+   * all settled before the destination's lock is released.
+   */
+  private Future<Void> pump(String destination) {
+    List<Future<Void>> settling = new ArrayList<>();
+    return pump(destination, select(destination, 0), settling)
+        .eventually(() -> Future.join(settling));
+  }
+
+  private Future<Void> pump(String destination, Future<List<Row>> next, List<Future<Void>> settling) {
+    return next.compose(batch -> {
+      if (batch.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      long lastSeq = batch.get(batch.size() - 1).getLong("seq");
+      Future<List<Row>> following = batch.size() == BATCH ? select(destination, lastSeq) : null;
+      return send(destination, batch).compose(sent -> {
+        settling.add(sent.settled());
+        return sent.allDelivered() && following != null ? pump(destination, following, settling) : Future.succeededFuture();
+      });
+    });
+  }
+
+  private Future<List<Row>> select(String destination, long afterSeq) {
     return SqlTemplate.forQuery(services.database().pool(),
-            "SELECT seq, body, attempts, created_at FROM outbox WHERE status = 'pending' AND destination = #{d} "
-                + "AND next_attempt_at <= #{now} ORDER BY seq LIMIT " + BATCH)
-        .execute(Map.of("d", destination, "now", System.currentTimeMillis()))
-        .compose(rows -> {
+            "SELECT seq, envelope_id, body, attempts, created_at FROM outbox WHERE status = 'pending' AND destination = #{d} "
+                + "AND next_attempt_at <= #{now} AND seq > #{after} ORDER BY seq LIMIT " + BATCH)
+        .execute(Map.of("d", destination, "now", System.currentTimeMillis(), "after", afterSeq))
+        .map(rows -> {
           List<Row> batch = new ArrayList<>();
           rows.forEach(batch::add);
-          if (batch.isEmpty()) {
-            return Future.succeededFuture(false);
-          }
-          return send(destination, batch).map(delivered -> delivered && batch.size() == BATCH);
+          return batch;
         });
   }
 
-  private Future<Boolean> send(String destination, List<Row> batch) {
-    JsonArray envelopes = new JsonArray();
-    batch.forEach(row -> envelopes.add(new JsonObject(row.getString("body"))));
+  /** What became of one batch: whether every envelope was delivered, and the outbox rows being settled. */
+  private record Sent(boolean allDelivered, Future<Void> settled) {
+  }
+
+  private Future<Sent> send(String destination, List<Row> batch) {
     String txnId = "seq-" + batch.get(0).getLong("seq") + "-" + batch.get(batch.size() - 1).getLong("seq");
-    Buffer body = new JsonObject().put("origin", services.config().domain()).put("envelopes", envelopes).toBuffer();
+    // The rows hold the envelopes as this node encoded them: spliced in as they are, not parsed and encoded again.
+    Buffer body = Buffer.buffer(256 + batch.size() * 1024).appendString("{\"origin\":")
+        .appendString(Json.encode(services.config().domain())).appendString(",\"envelopes\":[");
+    for (int i = 0; i < batch.size(); i++) {
+      body.appendString(i == 0 ? "" : ",").appendString(batch.get(i).getString("body"));
+    }
+    body.appendString("]}");
     return federation.send(destination, HttpMethod.PUT, "/transactions/" + txnId, body, MAX_ANSWER)
-        .compose(response -> settle(destination, batch, response))
+        .map(response -> settle(destination, batch, response))
         .recover(failure -> {
           LOG.debug("Delivery to {} failed: {}", destination, failure.getMessage());
-          return retryAll(destination, batch, failure.getMessage()).map(false);
+          return Future.succeededFuture(new Sent(false, retryAll(destination, batch, failure.getMessage())));
         });
   }
 
-  private Future<Boolean> settle(String destination, List<Row> batch, OutboundHttp.Response response) {
+  private Sent settle(String destination, List<Row> batch, OutboundHttp.Response response) {
     int status = response.status();
     Outcome outcome = new Outcome();
     if (status == 200) {
@@ -158,11 +186,11 @@ public final class DeliveryVerticle extends VerticleBase {
       try {
         results = StrictJson.parseObject(response.body()).getJsonObject("results", new JsonObject());
       } catch (RuntimeException e) {
-        return retryAll(destination, batch, "unreadable answer").map(false);
+        return new Sent(false, retryAll(destination, batch, "unreadable answer"));
       }
       closeBreaker(destination);
       for (Row row : batch) {
-        String id = new JsonObject(row.getString("body")).getString("id");
+        String id = row.getString("envelope_id");
         JsonObject result = results.getValue(id) instanceof JsonObject r ? r : new JsonObject().put("status", 500);
         int envelopeStatus = result.getInteger("status", 500);
         String why = envelopeStatus + " " + result.getString("type", "");
@@ -174,15 +202,15 @@ public final class DeliveryVerticle extends VerticleBase {
           outcome.retry(row, why);
         }
       }
-      return outcome.apply(destination).map(true);
+      return new Sent(outcome.delivered.size() == batch.size(), outcome.apply(destination));
     }
     if (isFinal(status)) {
       closeBreaker(destination);
       String why = status + " " + response.body().toString().substring(0, Math.min(200, response.body().length()));
       batch.forEach(row -> outcome.failed(row, why));
-      return outcome.apply(destination).map(false);
+      return new Sent(false, outcome.apply(destination));
     }
-    return retryAll(destination, batch, "answered " + status).map(false);
+    return new Sent(false, retryAll(destination, batch, "answered " + status));
   }
 
   private static boolean isFinal(int status) {
