@@ -1,6 +1,7 @@
 package org.openred.federation.outbox;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -127,21 +128,35 @@ public final class DeliveryVerticle extends VerticleBase {
    */
   private Future<Void> pump(String destination) {
     List<Future<Void>> settling = new ArrayList<>();
-    return pump(destination, select(destination, 0), settling)
-        .eventually(() -> Future.join(settling));
+    Promise<Void> drained = Promise.promise();
+    step(destination, select(destination, 0), settling, drained);
+    return drained.future().eventually(() -> Future.join(settling));
   }
 
-  private Future<Void> pump(String destination, Future<List<Row>> next, List<Future<Void>> settling) {
-    return next.compose(batch -> {
+  /**
+   * One batch, then the next from its own callback: a long queue is a loop of callbacks, not a chain
+   * of futures nested in each other (thousands of batches would overflow the stack as they complete).
+   */
+  private void step(String destination, Future<List<Row>> next, List<Future<Void>> settling, Promise<Void> drained) {
+    next.compose(batch -> {
       if (batch.isEmpty()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(false);
       }
       long lastSeq = batch.get(batch.size() - 1).getLong("seq");
       Future<List<Row>> following = batch.size() == BATCH ? select(destination, lastSeq) : null;
-      return send(destination, batch).compose(sent -> {
+      return send(destination, batch).map(sent -> {
+        settling.removeIf(Future::isComplete);
         settling.add(sent.settled());
-        return sent.allDelivered() && following != null ? pump(destination, following, settling) : Future.succeededFuture();
+        if (sent.allDelivered() && following != null) {
+          step(destination, following, settling, drained);
+          return true;
+        }
+        return false;
       });
+    }).onComplete(result -> {
+      if (result.failed() || !result.result()) {
+        drained.tryComplete();
+      }
     });
   }
 
