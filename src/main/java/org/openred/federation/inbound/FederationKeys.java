@@ -25,6 +25,9 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
   public static final String REGISTRY_KEY_ID = "registry";
   private final Vertx vertx;
   private final NodeServices services;
+  private static final long RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+  private static final int RECENT_MAX = 10_000;
+  private final java.util.Map<String, Known> recent = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Future<List<byte[]>> registryKeys;
 
   public FederationKeys(Vertx vertx, NodeServices services) {
@@ -37,8 +40,12 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
     if (keyId.equals(REGISTRY_KEY_ID)) {
       return registryKeys();
     }
+    Known known = recent.get(keyId);
+    if (known != null && known.until() - System.nanoTime() > 0) {
+      return Future.succeededFuture(known.keys());
+    }
     return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", keyId))
-        .map(reply -> validKeys(reply.body()))
+        .map(reply -> remember(keyId, validKeys(reply.body())))
         .recover(failure -> failure instanceof ReplyException ? Future.succeededFuture(List.of()) : Future.failedFuture(failure));
   }
 
@@ -49,8 +56,28 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
       return Future.succeededFuture(List.of());
     }
     return vertx.eventBus().<JsonObject>request(Addresses.DISCOVERY_RESOLVE, new JsonObject().put("domain", keyId).put("refresh", true))
-        .map(reply -> validKeys(reply.body()))
+        .map(reply -> remember(keyId, validKeys(reply.body())))
         .recover(failure -> Future.succeededFuture(List.of()));
+  }
+
+  /**
+   * A peer's keys are asked for by every request it sends: kept here a few seconds, so a busy peer
+   * costs one discovery round trip per interval instead of two per request. Discovery stays the
+   * authority (pins, expiry, refresh); a rotated key is met by {@link #refreshed}, which replaces this.
+   */
+  private List<byte[]> remember(String keyId, List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      recent.remove(keyId);
+    } else {
+      if (recent.size() >= RECENT_MAX) {
+        recent.clear();
+      }
+      recent.put(keyId, new Known(List.copyOf(keys), System.nanoTime() + RECENT_NANOS));
+    }
+    return keys;
+  }
+
+  private record Known(List<byte[]> keys, long until) {
   }
 
   static List<byte[]> validKeys(JsonObject discovered) {
