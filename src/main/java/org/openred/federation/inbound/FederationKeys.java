@@ -4,6 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.LocalMap;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.eventbus.ReplyException;
 import org.openred.bus.Addresses;
 import org.openred.crypto.B64u;
@@ -27,12 +29,14 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
   private final NodeServices services;
   private static final long RECENT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
   private static final int RECENT_MAX = 10_000;
-  private final java.util.Map<String, Known> recent = new java.util.concurrent.ConcurrentHashMap<>();
+  private final LocalMap<String, Known> recent;
   private volatile Future<List<byte[]>> registryKeys;
 
   public FederationKeys(Vertx vertx, NodeServices services) {
     this.vertx = vertx;
     this.services = services;
+    // One map for the whole process: a key refreshed by the HTTP check is the key the envelope check sees.
+    this.recent = vertx.sharedData().getLocalMap("openred.federation.recent-keys");
   }
 
   @Override
@@ -77,7 +81,8 @@ public final class FederationKeys implements RequestVerifier.KeyResolver {
     return keys;
   }
 
-  private record Known(List<byte[]> keys, long until) {
+  /** Shared between verticles without copying: nothing ever writes into these arrays. */
+  private record Known(List<byte[]> keys, long until) implements Shareable {
   }
 
   static List<byte[]> validKeys(JsonObject discovered) {
