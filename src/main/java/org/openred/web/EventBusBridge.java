@@ -2,6 +2,7 @@ package org.openred.web;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.Router;
@@ -30,7 +31,8 @@ public final class EventBusBridge {
   public static void mount(Vertx vertx, Router router, OpenRedConfig config) {
     URI publicUrl = config.publicUrl();
     String origin = publicUrl.getScheme() + "://" + publicUrl.getHost() + (publicUrl.getPort() > 0 ? ":" + publicUrl.getPort() : "");
-    SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setOrigin(origin).setHeartbeatInterval(25_000)
+    // No origin in SockJS's own options: it would allow one origin only (and answer others 500); the check is below.
+    SockJSHandlerOptions handlerOptions = new SockJSHandlerOptions().setHeartbeatInterval(25_000)
         .setRegisterWriteHandler(false).setInsertJSESSIONID(false);
     SockJSBridgeOptions bridgeOptions = new SockJSBridgeOptions()
         .addOutboundPermitted(new PermittedOptions().setAddressRegex(USER_ADDRESS))
@@ -38,9 +40,13 @@ public final class EventBusBridge {
         .setMaxHandlersPerSocket(4)
         .setPingTimeout(60_000);
     // A page from another origin must not ride on a user's credentials (ATTACKS 16, 24): refused here, plainly.
+    // The node's own pages are those of its public URL or, when someone reaches it by another name
+    // (127.0.0.1 for localhost), of the very host the request names: no other site's page is either.
     router.route("/eventbus/*").handler(ctx -> {
       String claimed = ctx.request().getHeader("Origin");
-      if (claimed != null && !claimed.equalsIgnoreCase(origin)) {
+      HostAndPort host = ctx.request().authority();
+      String sameHost = host == null ? null : publicUrl.getScheme() + "://" + host.host() + (host.port() > 0 ? ":" + host.port() : "");
+      if (claimed != null && !claimed.equalsIgnoreCase(origin) && !claimed.equalsIgnoreCase(sameHost)) {
         throw new Problem(403, "forbidden-origin", "the event bus serves pages of " + origin + " only");
       }
       ctx.next();

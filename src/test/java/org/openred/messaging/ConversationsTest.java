@@ -216,6 +216,12 @@ class ConversationsTest {
     assertEquals(messageId, live.getJsonObject("body").getString("messageId"));
     socket.close();
 
+    // The same node reached by another name than its public URL (localhost for 127.0.0.1) serves its own page.
+    String otherName = "http://localhost:" + bPort;
+    await(b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+        .setHost("127.0.0.1").setPort(bPort).setURI("/eventbus/websocket").addHeader("Host", "localhost:" + bPort)
+        .addHeader("Origin", otherName))).close();
+
     var foreign = new java.util.concurrent.LinkedBlockingQueue<JsonObject>();
     Throwable refused = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
         () -> bridge("https://evil.example", foreign));
