@@ -77,7 +77,7 @@ function authScreen(mode) {
   const signup = mode === 'signup';
   const error = h('p', { class: 'error', role: 'alert', id: 'auth-error' });
   const username = h('input', { type: 'text', id: 'username', name: 'username', required: true, autocomplete: 'username',
-    autocapitalize: 'none', spellcheck: false, maxlength: 64, 'aria-describedby': 'username-hint' });
+    autocapitalize: 'none', spellcheck: 'false', maxlength: 64, 'aria-describedby': 'username-hint' });
   const password = h('input', { type: 'password', id: 'password', name: 'password', required: true,
     autocomplete: signup ? 'new-password' : 'current-password', minlength: signup ? 8 : null });
   const confirmPassword = signup ? h('input', { type: 'password', id: 'password-again', required: true, autocomplete: 'new-password' }) : null;

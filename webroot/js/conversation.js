@@ -8,6 +8,7 @@ import * as e2ee from './e2ee.js';
 import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, setTitle, state, toast } from './ui.js';
 
 const PAGE = 30;
+const MAX_CATCH_UP_PAGES = 10;
 // The node stores at most 64 KiB of ciphertext (tag included) per message.
 const MAX_MESSAGE_BYTES = 60_000;
 const published = new Map();
@@ -116,17 +117,21 @@ async function loadKeys(open) {
 /** Newest page: on opening, after a live event and after a reconnection (what was missed). */
 export async function loadNewest(open = state.open) {
   if (!open || open.closed) return;
-  const page = await fetchPage(open);
-  const fresh = [];
-  for (const message of page.messages) {
-    if (!open.messages.has(message.messageId)) fresh.unshift(message);
+  const first = await fetchPage(open);
+  // After an outage more than a page may have arrived: go back until a known message, so no gap opens.
+  const collected = [...first.messages];
+  for (let page = first, pages = 1; open.order.length > 0 && page.next && pages < MAX_CATCH_UP_PAGES
+      && !collected.some(m => open.messages.has(m.messageId)); pages++) {
+    page = await fetchPage(open, page.next);
+    collected.push(...page.messages);
   }
+  const fresh = collected.filter(m => !open.messages.has(m.messageId)).reverse();
   await Promise.all(fresh.map(m => decrypt(open, m)));
   for (const message of fresh) {
     open.messages.set(message.messageId, message);
     open.order.push(message.messageId);
   }
-  if (open.next === undefined) open.next = page.next;
+  if (open.next === undefined) open.next = first.next;
   const main = document.getElementById('main');
   if (state.open === open && fresh.length) renderTimeline(main, 'bottom');
 }
