@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 const { A_URL, B_URL, A_DOMAIN, B_DOMAIN, SCREENSHOTS } = process.env;
 const PASSWORD = 'correct horse battery staple';
 const TIMEOUT = 20_000;
+const BOBS_ANSWER = 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">';
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 const controller = createInterface({ input: process.stdin });
@@ -80,14 +81,23 @@ async function startConversation(page, people) {
   return decodeURIComponent(new URL(page.url()).hash.slice(4));
 }
 
+/**
+ * The message whose text is exactly this: a substring match would take "Page filler 3" for
+ * "Page filler 30" once the time after it starts with 0 ("Page filler 3" + "06:37").
+ */
+function message(page, text, kind = '') {
+  const exactly = new RegExp('^' + text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') + '$');
+  return page.locator('.msg' + kind).filter({ has: page.locator('.text', { hasText: exactly }) });
+}
+
 async function send(page, text) {
   await page.fill('#composer', text);
   await page.keyboard.press('Enter');
-  await page.locator('.msg.mine', { hasText: text }).locator('text=Delivered to the server').waitFor();
+  await message(page, text, '.mine').locator('text=Delivered to the server').waitFor();
 }
 
 async function sees(page, text) {
-  await page.locator('.msg', { hasText: text }).first().waitFor();
+  await message(page, text).waitFor();
 }
 
 async function openFromList(page, conversationId) {
@@ -131,8 +141,8 @@ try {
   await sees(bob, 'Hello Bob, this is end-to-end encrypted.');
 
   step('bob answers, with markup that must stay text; it appears on alice\'s open page without a reload');
-  await send(bob, 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">');
-  await sees(alice, 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">');
+  await send(bob, BOBS_ANSWER);
+  await sees(alice, BOBS_ANSWER);
   expect(await alice.locator('.msg img').count() === 0 && await alice.evaluate(() => window.pwned) === undefined, 'markup is shown, never run');
   await shot(alice, '04-conversation');
 
@@ -178,7 +188,7 @@ try {
   await alice.getByRole('button', { name: `Remove carol@${A_DOMAIN}` }).waitFor();
   await carol.locator(`[data-conversation="${conversation}"]`).waitFor();
   await openFromList(carol, conversation);
-  await sees(carol, 'Hi Alice! Got it.');
+  await sees(carol, BOBS_ANSWER);
   alice.once('dialog', dialog => dialog.accept());
   await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).click();
   await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).waitFor({ state: 'detached' });
@@ -188,7 +198,7 @@ try {
   await send(carol, 'Carol here, reading you.');
   await sees(alice, 'Carol here, reading you.');
   await bob.waitForTimeout(1_500);
-  expect(await bob.locator('.msg', { hasText: 'Only for Alice and Carol now.' }).count() === 0, 'bob no longer receives');
+  expect(await message(bob, 'Only for Alice and Carol now.').count() === 0, 'bob no longer receives');
   expect(await bob.locator('#composer').count() === 0, 'bob can no longer write');
   await shot(bob, '07-removed');
 
@@ -207,13 +217,13 @@ try {
   await carol.context().setOffline(true);
   await carol.fill('#composer', 'Written while offline.');
   await carol.keyboard.press('Enter');
-  await carol.locator('.msg.failed', { hasText: 'Written while offline.' }).getByRole('button', { name: 'Retry' }).waitFor();
+  await message(carol, 'Written while offline.', '.failed').getByRole('button', { name: 'Retry' }).waitFor();
   await shot(carol, '08-send-failed');
   await carol.context().setOffline(false);
-  await carol.locator('.msg.failed', { hasText: 'Written while offline.' }).getByRole('button', { name: 'Retry' }).click();
-  await carol.locator('.msg.mine', { hasText: 'Written while offline.' }).locator('text=Delivered to the server').waitFor();
+  await message(carol, 'Written while offline.', '.failed').getByRole('button', { name: 'Retry' }).click();
+  await message(carol, 'Written while offline.', '.mine').locator('text=Delivered to the server').waitFor();
   await sees(alice, 'Written while offline.');
-  expect(await alice.locator('.msg', { hasText: 'Written while offline.' }).count() === 1, 'delivered exactly once');
+  expect(await message(alice, 'Written while offline.').count() === 1, 'delivered exactly once');
 
   step('node A restarts: the pages reconnect by themselves and fetch what they missed');
   await restart('a');
@@ -249,11 +259,11 @@ try {
   await elsewhere.waitForSelector('#live-state.live');
   await openFromList(elsewhere, conversation);
   await sees(elsewhere, 'Page filler 30');
-  expect(await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0, 'only the newest page is loaded at first');
+  expect(await message(elsewhere, 'Hello Bob, this is end-to-end encrypted.').count() === 0, 'only the newest page is loaded at first');
   await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
   await sees(elsewhere, 'Still here after the restart.');
   await shot(elsewhere, '11-phone-conversation');
-  for (let i = 0; i < 5 && await elsewhere.locator('.msg', { hasText: 'Hello Bob' }).count() === 0; i++) {
+  for (let i = 0; i < 5 && await message(elsewhere, 'Hello Bob, this is end-to-end encrypted.').count() === 0; i++) {
     await elsewhere.locator('#timeline').evaluate(timeline => { timeline.scrollTop = 0; });
     await elsewhere.waitForTimeout(300);
   }
@@ -278,6 +288,9 @@ try {
   console.error(e.stack ?? e);
   for (const context of browser.contexts()) {
     for (const [i, page] of context.pages().entries()) {
+      const timeline = await page.locator('.msg').evaluateAll(items => items.map(m => `${m.id} ${m.dataset.state} ${m.innerText.replace(/\s+/g, ' ')}`))
+        .catch(() => []);
+      console.error(`page ${browser.contexts().indexOf(context)}-${i} at ${page.url()}:\n  ${timeline.join('\n  ')}`);
       await page.screenshot({ path: `${SCREENSHOTS}/failure-${browser.contexts().indexOf(context)}-${i}.png` }).catch(() => undefined);
     }
   }
