@@ -36,7 +36,8 @@ public final class FederationBench {
     try {
       System.out.printf("machine: %d cores, %s; both nodes and the load in one JVM, SQLite on both sides%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-      run(a, b, 30_000, 0); // warm-up: until the JIT has compiled the hot paths (its threads otherwise take half the CPU)
+      // Warm-up, until the JIT has compiled the hot paths (its threads otherwise take half the CPU).
+      run(a, b, Integer.getInteger("bench.warmup", 30_000), 0);
       long[] burstResult = run(a, b, burst, 0);
       System.out.printf("A->B as fast as A can queue: %d envelopes in %.2f s = %.0f envelopes/s committed at B%n",
           burst, burstResult[0] / 1e9, burst / (burstResult[0] / 1e9));
