@@ -2,12 +2,13 @@
 # Federation throughput and latency: node A sends signed direct_message envelopes to node B over
 # loopback, both nodes and the load in one JVM, SQLite on both sides.
 # Then node B's ingest alone: individually signed requests, signed beforehand, fired at B (64 in flight).
-# B's database: -Dbench.db=postgresql in BENCH_JAVA_OPTS for the ingest part (default SQLite).
+# BENCH_JAVA_OPTS go to both: -Dbench.db=postgresql for the ingest's node B (default SQLite),
+# -Dbench.warmup=N for the envelopes A sends before timing (default 30000).
 # Usage: bench/federation.sh [burst-envelopes] [steady-rate-per-second] [steady-seconds] [ingest-requests]   (20000 5000 10 20000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath
-java -Xmx1g -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" org.openred.bench.FederationBench "$@" 2>&1 \
+java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" org.openred.bench.FederationBench "$@" 2>&1 \
   | grep -v -E '^[0-9:.]+ +(INFO|WARN)'
 java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" org.openred.bench.IngestBench "${4:-20000}" 64 2>&1 \
   | grep -v -E '^[0-9:.]+ +(INFO|WARN)'
