@@ -70,32 +70,6 @@ public final class Envelope {
     }
   }
 
-  /** A new, unsigned envelope from this node (sign it with the sandbox over {@link #signingInput}). */
-  public static JsonObject create(String nodeId, String domain, String type, String fromUsername, JsonObject to, JsonObject payload) {
-    JsonObject from = new JsonObject().put("node_id", nodeId).put("domain", domain);
-    if (fromUsername != null) {
-      from.put("username", fromUsername);
-    }
-    return new JsonObject().put("version", "1").put("id", java.util.UUID.randomUUID().toString()).put("type", type)
-        .put("from", from).put("to", to)
-        .put("timestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
-        .put("payload", payload);
-  }
-
-  /** Has the sandbox sign every envelope (one request for all of them); answers them, signed in place. */
-  public static io.vertx.core.Future<java.util.List<JsonObject>> signAll(org.openred.crypto.CryptoClient crypto,
-                                                                        java.util.List<JsonObject> envelopes) {
-    if (envelopes.isEmpty()) {
-      return io.vertx.core.Future.succeededFuture(envelopes);
-    }
-    return crypto.signAll(envelopes.stream().map(Envelope::signingInput).toList()).map(signatures -> {
-      for (int i = 0; i < envelopes.size(); i++) {
-        envelopes.get(i).put("signature", org.openred.crypto.B64u.encode(signatures.get(i)));
-      }
-      return envelopes;
-    });
-  }
-
   /** The bytes the sending node signs: JCS of the envelope without its signature. */
   public static byte[] signingInput(JsonObject envelope) {
     JsonObject unsigned = envelope.copy();

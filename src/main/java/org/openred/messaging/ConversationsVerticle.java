@@ -10,9 +10,7 @@ import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
 import org.openred.bus.Operations;
-import org.openred.crypto.CryptoClient;
-import org.openred.crypto.NodePublicKeys;
-import org.openred.federation.Envelope;
+import org.openred.federation.NodeEnvelopes;
 import org.openred.federation.outbox.Outbox;
 import org.openred.node.NodeServices;
 import org.openred.web.Problem;
@@ -42,8 +40,7 @@ public final class ConversationsVerticle extends VerticleBase {
   private static final int MAX_PAGE = 100;
 
   private final NodeServices services;
-  private CryptoClient crypto;
-  private NodePublicKeys keys;
+  private NodeEnvelopes outgoing;
 
   public ConversationsVerticle(NodeServices services) {
     this.services = services;
@@ -51,9 +48,8 @@ public final class ConversationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    crypto = new CryptoClient(vertx);
-    return crypto.publicKeys().compose(loaded -> {
-      keys = loaded;
+    return NodeEnvelopes.load(vertx, services.config().domain()).compose(loaded -> {
+      outgoing = loaded;
       List<MessageConsumer<?>> consumers = List.of(
           serve(Addresses.CONVERSATIONS_CREATE, this::create),
           serve(Addresses.CONVERSATIONS_LIST, this::list),
@@ -101,7 +97,7 @@ public final class ConversationsVerticle extends VerticleBase {
           .put("participantsToAdd", toAdd).put("keyVersion", 1)));
     });
     String now = Instant.now().toString();
-    return localUsersExist(wrapped.keySet()).compose(ignored -> signed(envelopes)).compose(signed -> services.database().pool()
+    return localUsersExist(wrapped.keySet()).compose(ignored -> outgoing.signAll(envelopes)).compose(signed -> services.database().pool()
         .withTransaction(conn -> SqlTemplate.forUpdate(conn, "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                 + "VALUES (#{id}, #{creator}, 1, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
             .execute(Map.of("id", id, "creator", caller, "now", now))
@@ -192,7 +188,7 @@ public final class ConversationsVerticle extends VerticleBase {
                 ? new JsonArray().add(new JsonObject().put("userId", newcomer).put("encryptedSessionKey", key).put("keyVersion", version))
                 : new JsonArray()))));
         String now = Instant.now().toString();
-        return localUsersExist(Set.of(newcomer)).compose(ignored -> signed(envelopes)).compose(signed -> services.database().pool()
+        return localUsersExist(Set.of(newcomer)).compose(ignored -> outgoing.signAll(envelopes)).compose(signed -> services.database().pool()
             .withTransaction(conn -> addParticipants(conn, id, Map.of(newcomer, key), version, now)
                 .compose(ignored -> touch(conn, id, version, now))
                 .compose(ignored -> Outbox.enqueueAll(conn, outboxEntries(signed))))
@@ -238,7 +234,7 @@ public final class ConversationsVerticle extends VerticleBase {
             .put("keyVersion", version).put("removed", new JsonArray().add(leaving)).put("participants", keysThere)));
       });
       String now = Instant.now().toString();
-      return signed(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
+      return outgoing.signAll(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
               SqlTemplate.forUpdate(conn, "UPDATE conversation_participants SET removed_at = #{now} WHERE conversation_id = #{id} AND user_id = #{u}")
                   .execute(Map.of("now", now, "id", id, "u", leaving))
                   .compose(ignored -> storeKeys(conn, id, wrapped, version))
@@ -273,7 +269,7 @@ public final class ConversationsVerticle extends VerticleBase {
         List<JsonObject> envelopes = new ArrayList<>();
         byDomain(participants).forEach((remote, users) -> envelopes.add(envelope("direct_message", caller, remote, new JsonObject()
             .put("conversationId", id).put("recipients", new JsonArray(users)).put("payload", payload))));
-        return signed(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
+        return outgoing.signAll(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
                 storeMessage(conn, id, messageId, caller, version, payload).compose(stored -> stored
                     ? Outbox.enqueueAll(conn, outboxEntries(signed)).compose(ignored -> touch(conn, id, version, Instant.now().toString())).map(true)
                     : Future.succeededFuture(false)))
@@ -365,14 +361,7 @@ public final class ConversationsVerticle extends VerticleBase {
     int version = ConversationRules.keyVersion(payload.getValue("keyVersion"));
     Set<String> all = new LinkedHashSet<>();
     payload.getJsonArray("allParticipants").forEach(user -> all.add(ConversationRules.userId(user)));
-    Map<String, String> toAdd = new LinkedHashMap<>();
-    payload.getJsonArray("participantsToAdd").forEach(item -> {
-      JsonObject entry = (JsonObject) item;
-      String user = ConversationRules.userId(entry.getValue("userId"));
-      if (local(user)) {
-        toAdd.put(user, ConversationRules.wrappedKey(entry.getValue("encryptedSessionKey")));
-      }
-    });
+    Map<String, String> toAdd = localWrappedKeys(payload.getJsonArray("participantsToAdd"));
     String now = Instant.now().toString();
     return services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
             "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
@@ -390,19 +379,25 @@ public final class ConversationsVerticle extends VerticleBase {
         .onSuccess(ignored -> notifyLocal(all, "conversation.updated", id));
   }
 
-  private Future<Void> applyRotation(String sender, JsonObject payload) {
-    String id = ConversationRules.conversationId(payload.getValue("conversationId"));
-    int version = ConversationRules.keyVersion(payload.getValue("keyVersion"));
-    List<String> removed = new ArrayList<>();
-    payload.getJsonArray("removed").forEach(user -> removed.add(ConversationRules.userId(user)));
+  /** From another node's [{userId, encryptedSessionKey}]: the keys wrapped for this node's users. */
+  private Map<String, String> localWrappedKeys(JsonArray entries) {
     Map<String, String> wrapped = new LinkedHashMap<>();
-    payload.getJsonArray("participants").forEach(item -> {
+    entries.forEach(item -> {
       JsonObject entry = (JsonObject) item;
       String user = ConversationRules.userId(entry.getValue("userId"));
       if (local(user)) {
         wrapped.put(user, ConversationRules.wrappedKey(entry.getValue("encryptedSessionKey")));
       }
     });
+    return wrapped;
+  }
+
+  private Future<Void> applyRotation(String sender, JsonObject payload) {
+    String id = ConversationRules.conversationId(payload.getValue("conversationId"));
+    int version = ConversationRules.keyVersion(payload.getValue("keyVersion"));
+    List<String> removed = new ArrayList<>();
+    payload.getJsonArray("removed").forEach(user -> removed.add(ConversationRules.userId(user)));
+    Map<String, String> wrapped = localWrappedKeys(payload.getJsonArray("participants"));
     String now = Instant.now().toString();
     return currentParticipants(id).compose(current -> {
       if (current.stream().noneMatch(user -> ConversationRules.domainOf(user).equals(sender))) {
@@ -566,12 +561,7 @@ public final class ConversationsVerticle extends VerticleBase {
   }
 
   private JsonObject envelope(String type, String caller, String toDomain, JsonObject payload) {
-    return Envelope.create(keys.nodeId(), domain(), type, caller.substring(0, caller.lastIndexOf('@')),
-        new JsonObject().put("domain", toDomain), payload);
-  }
-
-  private Future<List<JsonObject>> signed(List<JsonObject> envelopes) {
-    return Envelope.signAll(crypto, envelopes);
+    return outgoing.create(type, caller.substring(0, caller.lastIndexOf('@')), new JsonObject().put("domain", toDomain), payload);
   }
 
   private static List<Outbox.Entry> outboxEntries(List<JsonObject> signed) {

@@ -43,6 +43,15 @@ public final class AddressPolicy {
     return !addresses.isEmpty() && addresses.stream().allMatch(InetAddress::isLoopbackAddress);
   }
 
+  /** True for a loopback IP literal, such as a connection's remote address; a name is never resolved here. */
+  public static boolean isLoopbackLiteral(String address) {
+    try {
+      return address != null && isIpLiteral(address) && InetAddress.getByName(address).isLoopbackAddress();
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   public static boolean isIpLiteral(String host) {
     String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     return h.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}") || (h.contains(":") && h.matches("[0-9a-fA-F:.]+"));

@@ -22,6 +22,7 @@ import org.openred.crypto.NodePublicKeys;
 import org.openred.accounts.AccountsRoutes;
 import org.openred.federation.inbound.FederationRoutes;
 import org.openred.messaging.ConversationsRoutes;
+import org.openred.net.AddressPolicy;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.registry.RegistryRoutes;
@@ -150,7 +151,7 @@ public final class HttpVerticle extends VerticleBase {
    */
   private void metrics(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
-    if (remote == null || remote.hostAddress() == null || !isLoopback(remote.hostAddress())) {
+    if (remote == null || !AddressPolicy.isLoopbackLiteral(remote.hostAddress())) {
       throw new Problem(403, "forbidden", "metrics are served to loopback clients only");
     }
     Future<JsonObject> delivery = config.role().runsNode()
@@ -168,10 +169,6 @@ public final class HttpVerticle extends VerticleBase {
       }
       ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(text.toString());
     }).onFailure(ctx::fail);
-  }
-
-  private static boolean isLoopback(String address) {
-    return address.equals("127.0.0.1") || address.startsWith("127.") || address.equals("0:0:0:0:0:0:0:1") || address.equals("::1");
   }
 
   /** The key document of PROTOCOL.md section 3. */

@@ -7,9 +7,8 @@ import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.config.FederationDomain;
-import org.openred.crypto.CryptoClient;
-import org.openred.crypto.NodePublicKeys;
 import org.openred.federation.Envelope;
+import org.openred.federation.NodeEnvelopes;
 import org.openred.node.NodeServices;
 import org.openred.web.Problem;
 
@@ -17,7 +16,7 @@ import org.openred.web.Problem;
 /**
  * {@link Addresses#FEDERATION_SEND}: {type, from_username?, to: {domain, username?}, payload} ->
  * builds the ORF envelope, has the sandbox sign JCS(envelope), queues it durably, answers {id}.
- * Domain verticles that change rows use {@link Envelope#create} and {@link Outbox#enqueueAll} in
+ * Domain verticles that change rows use {@link NodeEnvelopes} and {@link Outbox#enqueueAll} in
  * their own transaction instead.
  */
 public final class SendVerticle extends VerticleBase {
@@ -25,8 +24,7 @@ public final class SendVerticle extends VerticleBase {
   private final NodeServices services;
   private final java.util.List<Pending> pending = new java.util.ArrayList<>();
   private boolean flushing;
-  private CryptoClient crypto;
-  private NodePublicKeys keys;
+  private NodeEnvelopes outgoing;
 
   /** A queued send waiting for the next group commit. */
   private record Pending(Message<JsonObject> message, String destination, JsonObject envelope) {
@@ -38,9 +36,8 @@ public final class SendVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    crypto = new CryptoClient(vertx);
-    return crypto.publicKeys().compose(loaded -> {
-      keys = loaded;
+    return NodeEnvelopes.load(vertx, services.config().domain()).compose(loaded -> {
+      outgoing = loaded;
       return vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_SEND, this::send).completion();
     });
   }
@@ -53,7 +50,7 @@ public final class SendVerticle extends VerticleBase {
       Failures.fail(message, 400, "invalid-envelope", "to.domain is required");
       return;
     }
-    JsonObject envelope = build(body.getString("type"), body.getString("from_username"), to.put("domain", destination),
+    JsonObject envelope = outgoing.create(body.getString("type"), body.getString("from_username"), to.put("domain", destination),
         body.getJsonObject("payload", new JsonObject()));
     try {
       Envelope.route(envelope);
@@ -79,7 +76,7 @@ public final class SendVerticle extends VerticleBase {
     }
     java.util.List<Pending> group = new java.util.ArrayList<>(pending.subList(0, Math.min(MAX_GROUP, pending.size())));
     pending.subList(0, group.size()).clear();
-    Envelope.signAll(crypto, group.stream().map(Pending::envelope).toList())
+    outgoing.signAll(group.stream().map(Pending::envelope).toList())
         .compose(signed -> services.database().pool().withTransaction(conn -> Outbox.enqueueAll(conn,
             group.stream().map(p -> new Outbox.Entry(p.destination(), p.envelope())).toList())))
         .onComplete(result -> {
@@ -94,7 +91,4 @@ public final class SendVerticle extends VerticleBase {
         });
   }
 
-  private JsonObject build(String type, String fromUsername, JsonObject to, JsonObject payload) {
-    return Envelope.create(keys.nodeId(), services.config().domain(), type, fromUsername, to, payload);
-  }
 }
