@@ -8,13 +8,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openred.config.Option;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.ClientApi;
 import org.openred.testing.TestNodes;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,11 +24,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
+import static org.openred.testing.Problems.assertProblem;
 
 /** Accounts over HTTP against a real node (ATTACKS 17, 18, 19). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountsTest {
-  private final HttpClient http = HttpClient.newHttpClient();
   private Path dir;
   private OpenRedNode node;
   private int port;
@@ -50,14 +48,7 @@ class AccountsTest {
   }
 
   private HttpResponse<String> post(String path, JsonObject body, Map<String, String> headers) {
-    try {
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()));
-      headers.forEach(request::header);
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return ClientApi.send(port, "POST", path, null, body, headers);
   }
 
   private HttpResponse<String> post(String path, JsonObject body) {
@@ -65,18 +56,9 @@ class AccountsTest {
   }
 
   private HttpResponse<String> me(String accessToken) {
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/auth/me"))
-          .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return ClientApi.send(port, "GET", "/api/v1/auth/me", accessToken, null);
   }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
-  }
 
   private String newUser() {
     String name = "u" + UUID.randomUUID().toString().substring(0, 8);
@@ -171,13 +153,7 @@ class AccountsTest {
       assertProblem(401, "invalid-token", me(head + "." + otherPayload + "." + signature));
     }
     assertProblem(401, "invalid-token", me(tokens.getString("refresh_token")));
-    try {
-      HttpResponse<String> bare = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/auth/me")).build(),
-          HttpResponse.BodyHandlers.ofString());
-      assertProblem(401, "missing-token", bare);
-    } catch (java.io.IOException | InterruptedException e) {
-      throw new IllegalStateException(e);
-    }
+    assertProblem(401, "missing-token", me(null));
   }
 
   @Test

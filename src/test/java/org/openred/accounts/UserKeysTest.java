@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.security.SecureRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.openred.testing.Problems.assertProblem;
 
 /** User keys published on one node and fetched from another through federation (ATTACKS 20, 21). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -45,10 +46,6 @@ class UserKeysTest {
         .put("dh", B64u.encode(X25519.publicKey(X25519.generatePrivateKey(random))));
   }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
-  }
 
   @Test
   @DisplayName("alice publishes keys on A; bob on B gets them through federation; nothing replaces them silently")

@@ -30,6 +30,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
+import static org.openred.testing.Problems.assertProblem;
 
 /** Attacks on a real node's federation API (ATTACKS 6-13), each refused and storing nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -84,10 +85,6 @@ class FederationInboundTest {
     return FakeNode.post(url, FakeNode.sign(signer.signingPrivate, signer.domain, "POST", url, body, Clock.systemUTC()), body);
   }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
-  }
 
   private JsonObject message(FakeNode from) {
     return from.envelope("direct_message", "b.test", new JsonObject().put("conversationId", "c1"));

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
+import static org.openred.testing.Problems.assertProblem;
 
 /** alice@a.test, bob@b.test and carol@b.test talk across two real nodes, end to end encrypted (section 7). */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -74,10 +75,6 @@ class ConversationsTest {
     }
   }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
-  }
 
   @Test
   @DisplayName("Create across nodes, decrypt on the other side, idempotent messageId, removal with key rotation")

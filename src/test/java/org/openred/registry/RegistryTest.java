@@ -34,6 +34,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
+import static org.openred.testing.Problems.assertProblem;
 
 /** The registry API over HTTP against a real registry, with made-up nodes that sign as they please. */
 class RegistryTest {
@@ -92,11 +93,6 @@ class RegistryTest {
     return new JsonObject(response.body()).getJsonArray("nodes");
   }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertEquals(status, response.statusCode(), response.body());
-    assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"), response.body());
-    assertEquals(type, new JsonObject(response.body()).getString("type"), response.body());
-  }
 
   @ParameterizedTest
   @MethodSource("org.openred.testing.StorageEngines#both")

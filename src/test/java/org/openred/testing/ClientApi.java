@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 
 /** The client API of a test node, called as a browser would: JSON bodies, an optional Bearer token. */
 public final class ClientApi {
@@ -15,6 +16,12 @@ public final class ClientApi {
   }
 
   public static HttpResponse<String> send(int port, String method, String path, String token, JsonObject body) {
+    return send(port, method, path, token, body, Map.of());
+  }
+
+  /** With extra request headers (a forged X-Forwarded-For, say). */
+  public static HttpResponse<String> send(int port, String method, String path, String token, JsonObject body,
+                                          Map<String, String> headers) {
     try {
       HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
           .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
@@ -24,6 +31,7 @@ public final class ClientApi {
       if (token != null) {
         request.header("Authorization", "Bearer " + token);
       }
+      headers.forEach(request::header);
       return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);

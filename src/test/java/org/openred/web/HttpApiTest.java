@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
+import static org.openred.testing.Problems.assertProblem;
 
 /** A real node on a loopback port, driven over HTTP as a browser or another server would. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,23 +62,8 @@ class HttpApiTest {
         .header("Content-Type", contentType).POST(body).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private static void assertProblem(int status, String type, int actualStatus, String contentType, String body) {
-    assertEquals(status, actualStatus, body);
-    assertTrue(contentType != null && contentType.startsWith("application/problem+json"), contentType);
-    JsonObject problem = new JsonObject(body);
-    assertEquals(type, problem.getString("type"), body);
-    assertEquals(status, problem.getInteger("status"));
-    assertTrue(problem.containsKey("title"));
-    assertFalse(body.contains("Exception") || body.contains("\tat ") || body.contains("org.openred"), body);
-  }
 
-  private static void assertProblem(int status, String type, HttpResponse<String> response) {
-    assertProblem(status, type, response.statusCode(), response.headers().firstValue("Content-Type").orElse(null), response.body());
-  }
 
-  private static void assertProblem(int status, String type, RawHttp.Response response) {
-    assertProblem(status, type, response.status(), response.header("Content-Type"), response.body());
-  }
 
   @Test
   @DisplayName("GET /api/v1/health answers 200 with storage up")
@@ -124,7 +110,10 @@ class HttpApiTest {
     for (String asset : new String[] {"/js/app.js", "/js/e2ee.js", "/css/app.css", "/webjars/sockjs-client/1.6.1/dist/sockjs.min.js"}) {
       assertEquals(200, get(asset).statusCode(), asset);
     }
-    assertEquals(404, get("/webjars/sockjs-client/../../../logback.xml").statusCode(), "nothing else from the class path");
+    HttpResponse<String> sockJs = get("/webjars/sockjs-client/1.6.1/dist/sockjs.min.js");
+    assertTrue(sockJs.headers().firstValue("Content-Type").orElse("").endsWith("javascript;charset=UTF-8"), sockJs.headers().toString());
+    assertTrue(sockJs.headers().firstValue("Cache-Control").orElse("").contains("max-age=86400"), "a versioned library is cached a day");
+    assertEquals(404, get("/webjars/sockjs-client/1.6.0/dist/sockjs.min.js").statusCode(), "only the version in the jar");
   }
 
   @Test
