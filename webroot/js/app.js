@@ -143,34 +143,41 @@ function authScreen(mode) {
 async function logIn(username, password) {
   const me = await api.login(username, password);
   const identity = await unlockKeys(me, password);
-  if (identity) {
-    await enter(me, await vault.keepUnlocked(identity, me.userId));
-    authNotice = '';
-    location.hash = returnTo ?? '#/';
-    returnTo = null;
-  } else {
-    keysScreen(me, password);
+  if (identity) await finishKeys(me, identity);
+  else keysScreen(me, password);
+}
+
+/** The keys the node publishes for this user, or null before any were. */
+async function publishedKeys(userId) {
+  try {
+    return (await api.call('GET', `/keys/${encodeURIComponent(userId)}`)).keys;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
   }
+}
+
+/** A new identity: sealed in this browser under the password, then published (replacing older keys if told). */
+async function makeKeys(me, password, replaceOld) {
+  const identity = await e2ee.generateIdentity();
+  await vault.storeIdentity(await vault.seal(identity, me.userId, password));
+  await api.call('PUT', '/keys', { ...(await e2ee.publicKeys(identity)), ...(replaceOld ? { replace: true } : {}) });
+  return identity;
 }
 
 /** This browser's keys for the user, made on first use; null when only a backup can bring them here. */
 async function unlockKeys(me, password) {
-  const publishedKeys = await api.call('GET', `/keys/${encodeURIComponent(me.userId)}`).then(a => a.keys)
-    .catch(e => { if (e instanceof ApiError && e.status === 404) return null; throw e; });
+  const published = await publishedKeys(me.userId);
   const sealed = await vault.storedIdentity(me.userId);
   if (sealed) {
     const identity = await vault.unseal(sealed, me.userId, password).catch(() => null);
-    if (identity && !publishedKeys) {
+    if (identity && !published) {
       await api.call('PUT', '/keys', { sig: sealed.sig, dh: sealed.dh });
       return identity;
     }
-    if (identity && publishedKeys.sig === sealed.sig && publishedKeys.dh === sealed.dh) return identity;
+    if (identity && published.sig === sealed.sig && published.dh === sealed.dh) return identity;
   }
-  if (publishedKeys) return null;
-  const identity = await e2ee.generateIdentity();
-  await vault.storeIdentity(await vault.seal(identity, me.userId, password));
-  await api.call('PUT', '/keys', await e2ee.publicKeys(identity));
-  return identity;
+  return published ? null : makeKeys(me, password, false);
 }
 
 /** The user's keys are published but not in this browser: restore the backup, or start over. */
@@ -197,8 +204,8 @@ function keysScreen(me, password) {
             throw new e2ee.E2eeError('malformed', 'this file is not an OpenRed key backup');
           }
           const identity = await vault.unseal(sealed, me.userId, backupPassword.value || password);
-          const publishedKeys = (await api.call('GET', `/keys/${encodeURIComponent(me.userId)}`)).keys;
-          if (publishedKeys.sig !== sealed.sig || publishedKeys.dh !== sealed.dh) {
+          const published = await publishedKeys(me.userId);
+          if (published?.sig !== sealed.sig || published?.dh !== sealed.dh) {
             throw new Error('this backup holds older keys than the ones your node publishes');
           }
           await vault.storeIdentity(await vault.seal(identity, me.userId, password));
@@ -216,16 +223,15 @@ function keysScreen(me, password) {
     h('div', { class: 'actions' },
       h('button', { class: 'danger', onclick: () => attempt(async () => {
         if (!confirm('Make new keys? Older messages can no longer be read with them.')) return;
-        const identity = await e2ee.generateIdentity();
-        await vault.storeIdentity(await vault.seal(identity, me.userId, password));
-        await api.call('PUT', '/keys', { ...(await e2ee.publicKeys(identity)), replace: true });
-        await finishKeys(me, identity);
+        await finishKeys(me, await makeKeys(me, password, true));
       }, message => { error.textContent = message; }) }, 'Make new keys'),
       h('button', { class: 'link', onclick: async () => { await api.logout(); route(); } }, 'Log out')))));
 }
 
+/** Keys in hand: into the app, back where the user was sent away from, if anywhere. */
 async function finishKeys(me, identity) {
   await enter(me, await vault.keepUnlocked(identity, me.userId));
+  authNotice = '';
   location.hash = returnTo ?? '#/';
   returnTo = null;
 }
@@ -297,30 +303,30 @@ async function refreshConversations() {
   if (state.open && main) await conversationChanged(main);
 }
 
-async function sessionEnded() {
-  if (!state.me) return;
-  const me = state.me;
+/** Out of the app: live events stopped, the unlocked keys forgotten, the tokens gone (revoked when asked). */
+async function leave(notice, revoke) {
+  const { userId } = state.me;
+  // Signed out at once, before anything awaits, so a second failing request does not leave twice.
+  Object.assign(state, { me: null, identity: null, conversations: [], open: null });
   live?.stop();
   clearTimeout(refreshTimer);
-  await vault.forgetUnlocked(me.userId).catch(() => undefined);
-  api.session.clear();
-  Object.assign(state, { me: null, identity: null, conversations: [], open: null });
   setTitle('OpenRed', 0);
-  authNotice = 'Your session has ended. Log in again: your unsent draft is kept.';
+  authNotice = notice;
+  await vault.forgetUnlocked(userId).catch(() => undefined);
+  if (revoke) await api.logout();
+  else api.session.clear();
+}
+
+async function sessionEnded() {
+  if (!state.me) return;
+  await leave('Your session has ended. Log in again: your unsent draft is kept.', false);
   returnTo = location.hash;
   history.replaceState(null, '', '#/login');
   route();
 }
 
 async function logOut() {
-  const me = state.me;
-  live?.stop();
-  clearTimeout(refreshTimer);
-  await vault.forgetUnlocked(me.userId).catch(() => undefined);
-  await api.logout();
-  Object.assign(state, { me: null, identity: null, conversations: [], open: null });
-  setTitle('OpenRed', 0);
-  authNotice = 'You are logged out.';
+  await leave('You are logged out.', true);
   returnTo = null;
   location.hash = '#/login';
 }

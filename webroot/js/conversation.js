@@ -472,13 +472,19 @@ async function removeParticipant(open, userId) {
   const next = open.keyVersion + 1;
   const sessionKey = e2ee.newSessionKey();
   const staying = open.participants.filter(p => p !== userId);
-  const participants = await Promise.all(staying.map(async p => ({
-    userId: p, encryptedSessionKey: await e2ee.wrapSessionKey(sessionKey, open.id, next, p, (await keysOf(p)).dh)
-  })));
+  const participants = await wrapFor(sessionKey, open.id, next,
+    await Promise.all(staying.map(async p => ({ userId: p, dh: (await keysOf(p)).dh }))));
   await api.call('DELETE', `/conversations/${enc(open.id)}/participants/${enc(userId)}`, { keyVersion: next, participants });
   open.participants = staying;
   open.keyVersion = next;
   open.keys.set(next, sessionKey);
+}
+
+/** The participants list of section 8: the session key wrapped for each {userId, dh}. */
+function wrapFor(sessionKey, conversationId, keyVersion, people) {
+  return Promise.all(people.map(async ({ userId, dh }) => ({
+    userId, encryptedSessionKey: await e2ee.wrapSessionKey(sessionKey, conversationId, keyVersion, userId, dh)
+  })));
 }
 
 /** Starts a conversation with the given people: their keys fetched, a session key wrapped for each. */
@@ -490,10 +496,9 @@ export async function startConversation(userIds) {
   if (missing.length) throw new Error(missing.join('; '));
   const conversationId = crypto.randomUUID();
   const sessionKey = e2ee.newSessionKey();
-  const everyone = [[state.me.userId, (await e2ee.publicKeys(state.identity)).dh], ...others.map((id, i) => [id, lookups[i].value.dh])];
-  const participants = await Promise.all(everyone.map(async ([userId, dh]) => ({
-    userId, encryptedSessionKey: await e2ee.wrapSessionKey(sessionKey, conversationId, 1, userId, dh)
-  })));
+  const everyone = [{ userId: state.me.userId, dh: (await e2ee.publicKeys(state.identity)).dh },
+    ...others.map((userId, i) => ({ userId, dh: lookups[i].value.dh }))];
+  const participants = await wrapFor(sessionKey, conversationId, 1, everyone);
   await api.call('POST', '/conversations', { conversationId, keyVersion: 1, participants });
   return conversationId;
 }
