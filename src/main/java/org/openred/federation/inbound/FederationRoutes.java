@@ -2,8 +2,6 @@ package org.openred.federation.inbound;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -153,15 +151,10 @@ public final class FederationRoutes {
     if (!match.group(2).equals(config.domain())) {
       throw new Problem(400, "wrong-destination", userId + " is not a user of this node");
     }
+    // A 404 from the accounts verticle is the node's 404 (unknown-user) through the one failure handler.
     vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_PUBLIC_KEY, new JsonObject().put("userId", userId))
         .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
-        .onFailure(failure -> {
-          if (failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS || reply.failureCode() == 404)) {
-            ctx.fail(new Problem(404, "unknown-user", "no user " + userId + " here"));
-          } else {
-            ctx.fail(failure);
-          }
-        });
+        .onFailure(ctx::fail);
   }
 
 }
