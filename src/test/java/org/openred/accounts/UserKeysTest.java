@@ -8,7 +8,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
 import org.openred.crypto.X25519;
-import org.openred.node.OpenRedNode;
 import org.openred.testing.ClientApi;
 import org.openred.testing.TwoNodes;
 
@@ -23,8 +22,6 @@ import static org.openred.testing.Problems.assertProblem;
 class UserKeysTest {
   private final SecureRandom random = new SecureRandom();
   private final TwoNodes nodes = new TwoNodes("keys");
-  private final OpenRedNode a = nodes.a;
-  private final OpenRedNode b = nodes.b;
   private final int aPort = nodes.aPort;
   private final int bPort = nodes.bPort;
 

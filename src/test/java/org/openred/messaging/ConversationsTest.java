@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openred.node.OpenRedNode;
 import org.openred.testing.E2eeClient;
 import org.openred.testing.ClientApi;
 import org.openred.testing.TwoNodes;
@@ -25,8 +24,6 @@ import static org.openred.testing.Problems.assertProblem;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConversationsTest {
   private final TwoNodes nodes = new TwoNodes("conv");
-  private final OpenRedNode a = nodes.a;
-  private final OpenRedNode b = nodes.b;
   private final int aPort = nodes.aPort;
   private final int bPort = nodes.bPort;
 
@@ -147,7 +144,7 @@ class ConversationsTest {
 
   /** A bridge socket on B: frames arrive in {@code frames}. */
   private io.vertx.core.http.WebSocket bridge(String origin, java.util.concurrent.BlockingQueue<JsonObject> frames) {
-    io.vertx.core.http.WebSocket socket = await(b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+    io.vertx.core.http.WebSocket socket = await(nodes.b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(bPort).setURI("/eventbus/websocket").addHeader("Origin", origin)));
     socket.handler(frame -> frames.add(frame.toJsonObject()));
     return socket;
@@ -215,7 +212,7 @@ class ConversationsTest {
 
     // The same node reached by another name than its public URL (localhost for 127.0.0.1) serves its own page.
     String otherName = "http://localhost:" + bPort;
-    await(b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
+    await(nodes.b.vertx().createWebSocketClient().connect(new io.vertx.core.http.WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(bPort).setURI("/eventbus/websocket").addHeader("Host", "localhost:" + bPort)
         .addHeader("Origin", otherName))).close();
 
