@@ -2,10 +2,12 @@ package org.openred.federation;
 
 import io.vertx.core.json.JsonObject;
 import org.openred.crypto.B64u;
-import org.openred.crypto.Ed25519;
+import io.vertx.core.Future;
+import org.openred.crypto.SignatureChecks;
 import org.openred.crypto.Jcs;
 import org.openred.web.Problem;
 
+import java.util.List;
 import java.util.Set;
 
 /** ORF envelopes (PROTOCOL.md section 5.1): the types, where each is delivered, and the envelope signature. */
@@ -77,16 +79,16 @@ public final class Envelope {
     return Jcs.canonicalize(unsigned);
   }
 
-  public static boolean signatureValid(JsonObject envelope, byte[] senderKey) {
-    Object signature = envelope.getValue("signature");
-    if (!(signature instanceof String text)) {
-      return false;
-    }
+  /** The first of the sender's keys that signed this envelope, or null; checked off the event loop. */
+  public static Future<byte[]> signedBy(SignatureChecks checks, JsonObject envelope, List<byte[]> senderKeys) {
+    byte[] signature;
     try {
-      return Ed25519.verify(senderKey, signingInput(envelope), B64u.decode(text));
+      signature = envelope.getValue("signature") instanceof String text ? B64u.decode(text) : null;
     } catch (IllegalArgumentException e) {
-      return false;
+      signature = null;
     }
+    return signature == null ? Future.succeededFuture(null)
+        : checks.keyThatSigned(senderKeys, () -> signingInput(envelope), signature);
   }
 
   /** Method and path under {@code /federation/v1} that receives an envelope of this type. */

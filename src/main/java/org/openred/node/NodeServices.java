@@ -3,16 +3,18 @@ package org.openred.node;
 import io.vertx.core.Future;
 import org.openred.cache.SharedCache;
 import org.openred.config.OpenRedConfig;
+import org.openred.crypto.SignatureChecks;
 import org.openred.net.Dns;
 import org.openred.net.OutboundHttp;
 import org.openred.store.Database;
 
 import java.time.Clock;
 
-/** What one OpenRed process shares among its verticles: configuration, storage, cache, DNS and outbound HTTP. */
-public record NodeServices(OpenRedConfig config, Database database, SharedCache cache, Dns dns, OutboundHttp http, Clock clock) {
+/** What one OpenRed process shares among its verticles: configuration, storage, cache, DNS, outbound HTTP and signature checks. */
+public record NodeServices(OpenRedConfig config, Database database, SharedCache cache, Dns dns, OutboundHttp http,
+                           SignatureChecks signatures, Clock clock) {
 
   public Future<Void> close() {
-    return Future.all(http.close(), dns.close(), cache.close()).mapEmpty();
+    return Future.all(http.close(), dns.close(), cache.close(), signatures.close()).mapEmpty();
   }
 }

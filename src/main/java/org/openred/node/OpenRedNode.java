@@ -10,6 +10,7 @@ import org.openred.config.OpenRedConfig;
 import org.openred.config.StorageConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.CryptoSandboxVerticle;
+import org.openred.crypto.SignatureChecks;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.discovery.DiscoveryVerticle;
 import org.openred.federation.inbound.InboundVerticle;
@@ -102,7 +103,7 @@ public final class OpenRedNode {
       // Reads files (the resolver configuration, trust stores): not on an event loop.
       Dns dns = new Dns(vertx, config);
       return new NodeServices(config, database, SharedCache.create(vertx, config), dns, new OutboundHttp(vertx, dns, config),
-          Clock.systemUTC());
+          new SignatureChecks(vertx), Clock.systemUTC());
     }).recover(failure -> database.close().transform(ignored -> Future.failedFuture(failure)))
         .compose(services -> deployVerticles(vertx, config, instanceId, services)));
   }

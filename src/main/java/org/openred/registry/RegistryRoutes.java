@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.openred.bus.Addresses;
 import org.openred.crypto.B64u;
 import org.openred.crypto.NodePublicKeys;
+import org.openred.crypto.SignatureChecks;
 import org.openred.federation.Envelope;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
@@ -27,11 +28,13 @@ import java.util.List;
 public final class RegistryRoutes {
   private final Vertx vertx;
   private final SignedRequests signatures;
+  private final SignatureChecks envelopeChecks;
   private final EnvelopeForwarder forwarder;
 
   public RegistryRoutes(Vertx vertx, NodeServices services) {
     this.vertx = vertx;
     this.signatures = new SignedRequests(services);
+    this.envelopeChecks = services.signatures();
     this.forwarder = new EnvelopeForwarder(vertx, services);
   }
 
@@ -71,7 +74,10 @@ public final class RegistryRoutes {
           if (!verified.keyId().equals(from.getString("node_id"))) {
             return Future.failedFuture(new Problem(403, "origin-mismatch", "the envelope's from.node_id is not the signer"));
           }
-          if (!Envelope.signatureValid(envelope, verified.publicKey())) {
+          return Envelope.signedBy(envelopeChecks, envelope, List.of(verified.publicKey()));
+        })
+        .compose(signer -> {
+          if (signer == null) {
             return Future.failedFuture(new Problem(400, "envelope-signature-invalid", "the envelope signature does not verify"));
           }
           return vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER,

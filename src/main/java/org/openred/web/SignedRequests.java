@@ -34,7 +34,7 @@ public final class SignedRequests {
         SignedRequest.authority(scheme, authority.host(), authority.port()),
         ctx.request().path(), ctx.request().query(), ctx.request()::getHeader);
     byte[] body = ctx.body() == null || ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
-    return new RequestVerifier(ctx.vertx(), keys, services.cache(), authorities, services.config().clockSkewSeconds(),
+    return new RequestVerifier(services.signatures(), keys, services.cache(), authorities, services.config().clockSkewSeconds(),
         services.clock()).verify(request, body);
   }
 }

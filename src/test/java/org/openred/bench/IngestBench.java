@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IngestBench {
   /** Requests sent before timing: until the JIT has compiled the hot paths (its threads otherwise take a third of the CPU). */
-  private static final int WARM_UP = 20_000;
+  private static final int WARM_UP = Integer.getInteger("bench.warmup", 20_000);
 
   public static void main(String[] args) throws Exception {
     int count = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
@@ -62,13 +62,21 @@ public final class IngestBench {
       HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
           new PoolOptions().setHttp1MaxSize(inFlight));
       fire(client, requests.subList(0, WARM_UP), bodies.subList(0, WARM_UP), inFlight);
-      long start = System.nanoTime();
-      int accepted = fire(client, requests.subList(WARM_UP, count + WARM_UP), bodies.subList(WARM_UP, count + WARM_UP), inFlight);
-      double seconds = (System.nanoTime() - start) / 1e9;
+      Thread.sleep(Long.getLong("bench.settle", 5_000));
       System.out.printf("machine: %d cores, %s; node B (%s) and the load generator in one JVM%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"), db);
-      System.out.printf("B ingest of individually signed requests: %d accepted of %d in %.2f s = %.0f requests/s (%d in flight)%n",
-          accepted, count, seconds, accepted / seconds, inFlight);
+      int rounds = Integer.getInteger("bench.rounds", 1);
+      int perRound = count / rounds;
+      try (TimedProfile profile = TimedProfile.start()) {
+      for (int round = 0; round < rounds; round++) {
+        int from = WARM_UP + round * perRound;
+        long start = System.nanoTime();
+        int accepted = fire(client, requests.subList(from, from + perRound), bodies.subList(from, from + perRound), inFlight);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("B ingest of individually signed requests: %d accepted of %d in %.2f s = %.0f requests/s (%d in flight)%n",
+            accepted, perRound, seconds, accepted / seconds, inFlight);
+      }
+      }
     } finally {
       TestNodes.await(vertx.close());
       TestNodes.await(b.close());

@@ -31,7 +31,6 @@ import java.util.Map;
 public final class InboundVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerticle.class);
   public static final int MAX_BATCH = 100;
-  private static final int VERIFY_CHUNK = 25;
   private static final int MAX_GROUP = 1000;
   private final List<StoreJob> queued = new ArrayList<>();
   private boolean flushing;
@@ -89,46 +88,28 @@ public final class InboundVerticle extends VerticleBase {
       }
     }
     // Every envelope's own signature is checked, so what is stored stays verifiable once it left the
-    // request; the sender's keys come from discovery (cached), the checks run on a worker.
+    // request; the sender's keys come from discovery (cached), the checks from the shared batching checker.
     Map<String, Future<List<byte[]>>> senderKeys = new LinkedHashMap<>();
     for (JsonObject envelope : wellFormed) {
-      String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
-      senderKeys.computeIfAbsent(sender, keys::keys);
+      senderKeys.computeIfAbsent(sender(envelope), keys::keys);
     }
-    return Future.join(new ArrayList<>(senderKeys.values())).transform(ignored -> {
-      // Ed25519 checks dominate a batch: spread them over worker threads, one chunk each.
-      List<Future<List<JsonObject>>> chunks = new ArrayList<>();
-      for (int from = 0; from < wellFormed.size(); from += VERIFY_CHUNK) {
-        List<JsonObject> chunk = wellFormed.subList(from, Math.min(wellFormed.size(), from + VERIFY_CHUNK));
-        chunks.add(vertx.executeBlocking(() -> verifiedOf(chunk, senderKeys), false));
-      }
-      return Future.all(chunks).map(all -> {
-        List<JsonObject> verified = new ArrayList<>();
-        for (Future<List<JsonObject>> chunk : chunks) {
-          verified.addAll(chunk.result());
-        }
-        java.util.Set<JsonObject> accepted = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        accepted.addAll(verified);
-        for (JsonObject envelope : wellFormed) {
-          if (!accepted.contains(envelope)) {
-            results.put(envelope.getString("id"), problem(new Problem(400, "envelope-signature-invalid",
-                "the envelope signature does not verify with its sender's key")));
-          }
-        }
-        return verified;
-      });
-    }).compose(verified -> store(origin, txnId, verified, results));
-  }
-
-  private static List<JsonObject> verifiedOf(List<JsonObject> envelopes, Map<String, Future<List<byte[]>>> senderKeys) {
-    List<JsonObject> verified = new ArrayList<>();
-    for (JsonObject envelope : envelopes) {
-      Future<List<byte[]>> candidates = senderKeys.get(sender(envelope));
-      if (candidates.succeeded() && candidates.result().stream().anyMatch(k -> Envelope.signatureValid(envelope, k))) {
-        verified.add(envelope);
-      }
+    List<Future<byte[]>> signers = new ArrayList<>(wellFormed.size());
+    for (JsonObject envelope : wellFormed) {
+      signers.add(senderKeys.get(sender(envelope)).compose(candidates -> Envelope.signedBy(services.signatures(), envelope, candidates)));
     }
-    return verified;
+    return Future.all(signers).compose(all -> {
+      List<JsonObject> verified = new ArrayList<>();
+      for (int i = 0; i < wellFormed.size(); i++) {
+        JsonObject envelope = wellFormed.get(i);
+        if (signers.get(i).result() != null) {
+          verified.add(envelope);
+        } else {
+          results.put(envelope.getString("id"), problem(new Problem(400, "envelope-signature-invalid",
+              "the envelope signature does not verify with its sender's key")));
+        }
+      }
+      return store(origin, txnId, verified, results);
+    });
   }
 
   /** Queues a checked batch for the next group commit and answers once that committed. */

@@ -1,9 +1,8 @@
 package org.openred.federation.signature;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.openred.cache.SharedCache;
-import org.openred.crypto.Ed25519;
+import org.openred.crypto.SignatureChecks;
 import org.openred.web.Problem;
 
 import java.time.Clock;
@@ -37,15 +36,15 @@ public final class RequestVerifier {
   public record Verified(String keyId, byte[] publicKey) {
   }
 
-  private final Vertx vertx;
+  private final SignatureChecks checks;
   private final KeyResolver keys;
   private final SharedCache nonces;
   private final Set<String> authorities;
   private final long skewSeconds;
   private final Clock clock;
 
-  public RequestVerifier(Vertx vertx, KeyResolver keys, SharedCache nonces, Set<String> authorities, long skewSeconds, Clock clock) {
-    this.vertx = vertx;
+  public RequestVerifier(SignatureChecks checks, KeyResolver keys, SharedCache nonces, Set<String> authorities, long skewSeconds, Clock clock) {
+    this.checks = checks;
     this.keys = keys;
     this.nonces = nonces;
     this.authorities = authorities;
@@ -85,10 +84,9 @@ public final class RequestVerifier {
       if (!authorities.contains(request.authority())) {
         return Future.failedFuture(new Problem(401, "wrong-destination", "the request was signed for " + request.authority() + ", not this server"));
       }
-      return vertx.executeBlocking(() -> checkSignature(request, body, candidates, base, signature), false)
+      return checkSignature(request, body, candidates, base, signature)
           .compose(found -> found != null ? Future.succeededFuture(found) : keys.refreshed(keyId)
-              .compose(fresher -> fresher.isEmpty() ? Future.<byte[]>succeededFuture(null)
-                  : vertx.executeBlocking(() -> checkSignature(request, body, fresher, base, signature), false))
+              .compose(fresher -> checkSignature(request, body, fresher, base, signature))
               .compose(again -> again != null ? Future.succeededFuture(again)
                   : Future.failedFuture(invalid("the signature does not verify"))))
           .compose(publicKey -> nonces.putIfAbsent("nonce:" + keyId + ":" + params.nonce(), "1", NONCE_TTL)
@@ -98,17 +96,14 @@ public final class RequestVerifier {
   }
 
   /** The key that verifies, or null; a digest that does not match the body fails outright. */
-  private static byte[] checkSignature(SignedRequest request, byte[] body, List<byte[]> candidates, byte[] base, byte[] signature) {
+  private Future<byte[]> checkSignature(SignedRequest request, byte[] body, List<byte[]> candidates, byte[] base, byte[] signature) {
     String digest = request.header().apply("Content-Digest");
-    if (body != null && body.length > 0 && !ContentDigest.matches(digest, body)) {
-      throw invalid("Content-Digest does not match the body");
-    }
-    for (byte[] key : candidates) {
-      if (Ed25519.verify(key, base, signature)) {
-        return key;
+    return checks.keyThatSigned(candidates, () -> {
+      if (body != null && body.length > 0 && !ContentDigest.matches(digest, body)) {
+        throw invalid("Content-Digest does not match the body");
       }
-    }
-    return null;
+      return base;
+    }, signature);
   }
 
   /** What we require to be covered, so that nothing that matters can change in transit. */
