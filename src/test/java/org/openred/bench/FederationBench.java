@@ -36,9 +36,13 @@ public final class FederationBench {
     try {
       System.out.printf("machine: %d cores, %s; both nodes and the load in one JVM, SQLite on both sides%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
-      // Warm-up, until the JIT has compiled the hot paths (its threads otherwise take half the CPU).
-      run(a, b, Integer.getInteger("bench.warmup", 30_000), 0);
-      long[] burstResult = run(a, b, burst, 0);
+      // Warm-up, until the JIT has compiled the hot paths: on two cores its threads compete with the
+      // load and need about 100,000 envelopes (half the CPU at first).
+      run(a, b, Integer.getInteger("bench.warmup", 100_000), 0);
+      long[] burstResult;
+      try (TimedProfile profile = TimedProfile.start()) {
+        burstResult = run(a, b, burst, 0);
+      }
       System.out.printf("A->B as fast as A can queue: %d envelopes in %.2f s = %.0f envelopes/s committed at B%n",
           burst, burstResult[0] / 1e9, burst / (burstResult[0] / 1e9));
       long[] steady = run(a, b, rate * seconds, rate);
