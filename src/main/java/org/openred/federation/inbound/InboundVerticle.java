@@ -182,55 +182,34 @@ public final class InboundVerticle extends VerticleBase {
   }
 
   /**
-   * Which envelopes are new, found with one query per sender inside the transaction, then one
-   * batched insert of the new ones (the JDBC client answers a batch with one row count, not one per
-   * row). ON CONFLICT keeps a race between instances of a clustered node harmless.
+   * Stores the envelopes not stored before with one statement, which answers the ones it inserted
+   * (ON CONFLICT DO NOTHING RETURNING, SQLite 3.35+ and PostgreSQL): no separate existence query,
+   * and a race between instances of a clustered node stays harmless. An envelope repeated within the
+   * group counts as new once, at its first place.
    */
   private static Future<List<Boolean>> insertAll(SqlConnection conn, List<JsonObject> envelopes, String now) {
-    Map<String, List<String>> idsBySender = new LinkedHashMap<>();
-    for (JsonObject envelope : envelopes) {
-      idsBySender.computeIfAbsent(sender(envelope), s -> new ArrayList<>()).add(envelope.getString("id"));
-    }
-    List<Future<java.util.Set<String>>> lookups = new ArrayList<>();
-    idsBySender.forEach((sender, ids) -> lookups.add(existing(conn, sender, ids)));
-    return Future.all(lookups).compose(found -> {
-      java.util.Set<String> known = new java.util.HashSet<>();
-      for (int i = 0; i < lookups.size(); i++) {
-        known.addAll(lookups.get(i).result());
-      }
-      List<Boolean> inserted = new ArrayList<>(envelopes.size());
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (JsonObject envelope : envelopes) {
-        String key = sender(envelope) + "\n" + envelope.getString("id");
-        boolean fresh = known.add(key);
-        inserted.add(fresh);
-        if (fresh) {
-          rows.add(Map.of("origin", sender(envelope), "id", envelope.getString("id"), "type", envelope.getString("type"),
-              "body", envelope.encode(), "now", now));
-        }
-      }
-      if (rows.isEmpty()) {
-        return Future.succeededFuture(inserted);
-      }
-      return SqlTemplate.forUpdate(conn, "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) "
-              + "VALUES (#{origin}, #{id}, #{type}, #{body}, #{now}) ON CONFLICT (origin, envelope_id) DO NOTHING")
-          .executeBatch(rows)
-          .map(inserted);
-    });
-  }
-
-  private static Future<java.util.Set<String>> existing(SqlConnection conn, String sender, List<String> ids) {
-    StringBuilder sql = new StringBuilder("SELECT envelope_id FROM inbound_envelopes WHERE origin = #{origin} AND envelope_id IN (");
+    StringBuilder sql = new StringBuilder("INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) VALUES ");
     Map<String, Object> params = new java.util.HashMap<>();
-    params.put("origin", sender);
-    for (int i = 0; i < ids.size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append("#{id").append(i).append('}');
-      params.put("id" + i, ids.get(i));
+    params.put("now", now);
+    for (int i = 0; i < envelopes.size(); i++) {
+      JsonObject envelope = envelopes.get(i);
+      sql.append(i == 0 ? "" : ", ").append("(#{o").append(i).append("}, #{i").append(i).append("}, #{t").append(i)
+          .append("}, #{b").append(i).append("}, #{now})");
+      params.put("o" + i, sender(envelope));
+      params.put("i" + i, envelope.getString("id"));
+      params.put("t" + i, envelope.getString("type"));
+      params.put("b" + i, envelope.encode());
     }
-    return SqlTemplate.forQuery(conn, sql.append(')').toString()).execute(params).map(rows -> {
-      java.util.Set<String> known = new java.util.HashSet<>();
-      rows.forEach(row -> known.add(sender + "\n" + row.getString("envelope_id")));
-      return known;
+    sql.append(" ON CONFLICT (origin, envelope_id) DO NOTHING RETURNING origin, envelope_id");
+    return SqlTemplate.forQuery(conn, sql.toString()).execute(params).map(rows -> {
+      java.util.Set<String> inserted = new java.util.HashSet<>();
+      rows.forEach(row -> inserted.add(row.getString("origin") + "\n" + row.getString("envelope_id")));
+      List<Boolean> fresh = new ArrayList<>(envelopes.size());
+      for (JsonObject envelope : envelopes) {
+        // remove(): a second copy in the same group is a repetition, not new.
+        fresh.add(inserted.remove(sender(envelope) + "\n" + envelope.getString("id")));
+      }
+      return fresh;
     });
   }
 
