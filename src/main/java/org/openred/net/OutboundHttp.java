@@ -111,21 +111,22 @@ public final class OutboundHttp {
         .compose(request -> body == null ? request.send() : request.send(body))
         .onFailure(failure -> promise.tryFail(new Problem(502, "peer-unreachable", "cannot reach " + host + ": " + oneLine(failure))))
         .onSuccess(response -> {
+          // Set before any reset below (which fails the promise first): a reset stream with no handler is logged as an error.
+          response.exceptionHandler(failure -> promise.tryFail(new Problem(502, "peer-unreachable", host + ": " + oneLine(failure))));
           String length = response.getHeader("Content-Length");
           if (length != null && length.matches("[0-9]{1,18}") && Long.parseLong(length) > maxBytes) {
-            response.request().reset();
             promise.tryFail(new Problem(502, "peer-answer-too-large", host + " sent more than " + maxBytes + " bytes"));
+            response.request().reset();
             return;
           }
           Buffer received = Buffer.buffer();
           response.handler(chunk -> {
             received.appendBuffer(chunk);
             if (received.length() > maxBytes) {
-              response.request().reset();
               promise.tryFail(new Problem(502, "peer-answer-too-large", host + " sent more than " + maxBytes + " bytes"));
+              response.request().reset();
             }
           });
-          response.exceptionHandler(failure -> promise.tryFail(new Problem(502, "peer-unreachable", host + ": " + oneLine(failure))));
           response.endHandler(ignored -> promise.tryComplete(
               new Response(response.statusCode(), response.getHeader("Content-Type"), received)));
         });
