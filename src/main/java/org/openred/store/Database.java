@@ -23,10 +23,12 @@ import java.nio.file.Path;
 public final class Database {
   private final Pool pool;
   private final StorageConfig config;
+  private final WalCheckpointer checkpointer;
 
-  private Database(Pool pool, StorageConfig config) {
+  private Database(Pool pool, StorageConfig config, WalCheckpointer checkpointer) {
     this.pool = pool;
     this.config = config;
+    this.checkpointer = checkpointer;
   }
 
   public Pool pool() {
@@ -45,7 +47,8 @@ public final class Database {
   public static Future<Database> open(Vertx vertx, StorageConfig config) {
     Database database;
     try {
-      database = new Database(createPool(vertx, config), config);
+      database = config.engine() == StorageConfig.Engine.POSTGRESQL ? new Database(postgresPool(vertx, config), config, null)
+          : sqlite(vertx, config);
     } catch (RuntimeException e) {
       return Future.failedFuture(new StorageException("cannot open " + config.describe() + ": " + e.getMessage()));
     }
@@ -61,23 +64,24 @@ public final class Database {
   }
 
   public Future<Void> close() {
-    return pool.close();
+    return checkpointer == null ? pool.close() : Future.all(pool.close(), checkpointer.close()).mapEmpty();
   }
 
-  private static Pool createPool(Vertx vertx, StorageConfig config) {
-    if (config.engine() == StorageConfig.Engine.POSTGRESQL) {
-      PgConnectOptions connect = PgConnectOptions.fromUri(config.postgresUri())
-          .setReconnectAttempts(0)
-          .setCachePreparedStatements(true)
-          .setPreparedStatementCacheMaxSize(256)
-          .setPipeliningLimit(256);
-      return PgBuilder.pool()
-          .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
-          .with(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true))
-          .connectingTo(connect)
-          .using(vertx)
-          .build();
-    }
+  private static Pool postgresPool(Vertx vertx, StorageConfig config) {
+    PgConnectOptions connect = PgConnectOptions.fromUri(config.postgresUri())
+        .setReconnectAttempts(0)
+        .setCachePreparedStatements(true)
+        .setPreparedStatementCacheMaxSize(256)
+        .setPipeliningLimit(256);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
+        .with(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  private static Database sqlite(Vertx vertx, StorageConfig config) {
     Path file = config.sqliteFile().toAbsolutePath();
     try {
       Files.createDirectories(file.getParent());
@@ -87,11 +91,13 @@ public final class Database {
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
     sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+    sqlite.setWalAutocheckpoint(WalCheckpointer.SAFETY_NET_PAGES);
     sqlite.setBusyTimeout(10_000);
     sqlite.enforceForeignKeys(true);
     SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
     dataSource.setUrl("jdbc:sqlite:" + file);
     // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
-    return JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
+    Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
+    return new Database(pool, config, new WalCheckpointer(vertx, dataSource));
   }
 }

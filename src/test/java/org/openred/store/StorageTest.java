@@ -95,6 +95,28 @@ class StorageTest {
     assertTrue(await(keys.current("dh")).isEmpty());
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("SQLite's write-ahead log reaches the database file in the background, not at the writer's expense")
+  void walCheckpointedInTheBackground(Vertx vertx) throws Exception {
+    Database db = open(vertx, StorageEngines.SQLITE);
+    await(Migrations.migrate(db));
+    java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < 3_000; i++) {
+      rows.add(Map.of("id", "e" + i, "body", "x".repeat(2_000)));
+    }
+    // About 6 MB, 1,500 pages: far below the safety net where SQLite would checkpoint by itself.
+    await(SqlTemplate.forUpdate(db.pool(), "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) "
+        + "VALUES ('a.test', #{id}, 'direct_message', #{body}, 'now')").executeBatch(rows));
+    Path file = storage.sqliteFile();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (java.nio.file.Files.size(file) < 5_000_000 && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertTrue(java.nio.file.Files.size(file) >= 5_000_000, "the database file holds the rows: " + java.nio.file.Files.size(file));
+    assertEquals(3_000L, await(SqlTemplate.forQuery(db.pool(), "SELECT COUNT(*) AS n FROM inbound_envelopes").execute(Map.of()))
+        .iterator().next().getLong("n"));
+  }
+
   @ParameterizedTest
   @MethodSource("org.openred.testing.StorageEngines#both")
   @DisplayName("A plain write after a transaction is committed: it survives closing the pool")
