@@ -98,6 +98,6 @@ public final class Database {
     dataSource.setUrl("jdbc:sqlite:" + file);
     // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
     Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
-    return new Database(pool, config, new WalCheckpointer(vertx, dataSource));
+    return new Database(pool, config, new WalCheckpointer(vertx, dataSource, file.toString()));
   }
 }

@@ -10,6 +10,7 @@ import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Copies SQLite's write-ahead log into the database file in the background, on its own connection
@@ -31,19 +32,29 @@ final class WalCheckpointer {
   private Connection connection;
   private boolean running;
   private boolean warned;
+  private volatile boolean closed;
 
-  WalCheckpointer(Vertx vertx, DataSource dataSource) {
+  WalCheckpointer(Vertx vertx, DataSource dataSource, String file) {
     this.vertx = vertx;
     this.dataSource = dataSource;
-    this.thread = vertx.createSharedWorkerExecutor("openred-sqlite-checkpoint", 1);
+    // Its own thread per database file: closing one database never stops another's checkpoints.
+    this.thread = vertx.createSharedWorkerExecutor("openred-sqlite-checkpoint " + file, 1);
     this.timer = vertx.setPeriodic(INTERVAL_MS, id -> checkpoint());
   }
 
   private void checkpoint() {
-    if (running) {
+    if (running || closed) {
       return;
     }
     running = true;
+    try {
+      run();
+    } catch (RejectedExecutionException e) {
+      running = false; // Vert.x is closing its pools: nothing to checkpoint for
+    }
+  }
+
+  private void run() {
     thread.executeBlocking(() -> {
       if (connection == null) {
         connection = dataSource.getConnection();
@@ -62,16 +73,23 @@ final class WalCheckpointer {
   }
 
   Future<Void> close() {
+    closed = true;
     vertx.cancelTimer(timer);
-    return thread.executeBlocking(() -> {
-      if (connection != null) {
-        try {
-          connection.close();
-        } catch (SQLException e) {
-          LOG.debug("Closing the checkpoint connection: {}", e.getMessage());
+    Future<Void> closing;
+    try {
+      closing = thread.executeBlocking(() -> {
+        if (connection != null) {
+          try {
+            connection.close();
+          } catch (SQLException e) {
+            LOG.debug("Closing the checkpoint connection: {}", e.getMessage());
+          }
         }
-      }
-      return null;
-    }).<Void>mapEmpty().eventually(thread::close);
+        return null;
+      }).mapEmpty();
+    } catch (RejectedExecutionException e) {
+      closing = Future.succeededFuture(); // Vert.x closed its pools first; the connection goes with the process
+    }
+    return closing.eventually(thread::close);
   }
 }
