@@ -416,8 +416,9 @@ public final class ConversationsVerticle extends VerticleBase {
 
   private Future<Void> applyMessage(String sender, JsonObject payload) {
     String id = ConversationRules.conversationId(payload.getValue("conversationId"));
-    JsonObject message = payload.getJsonObject("payload");
-    JsonObject ad = message.getJsonObject("associatedData");
+    if (!(payload.getValue("payload") instanceof JsonObject message) || !(message.getValue("associatedData") instanceof JsonObject ad)) {
+      return Future.failedFuture(new Problem(400, "invalid-envelope", "a direct_message carries payload.payload with its associatedData"));
+    }
     String senderId = ConversationRules.userId(ad.getValue("senderId"));
     String messageId = (String) ad.getValue("messageId");
     if (!ConversationRules.domainOf(senderId).equals(sender)) {
