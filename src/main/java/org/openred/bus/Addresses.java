@@ -28,7 +28,10 @@ public final class Addresses {
   /** Discovery (node side): from a domain to its federation endpoint and keys, PROTOCOL.md section 3. */
   public static final String DISCOVERY_RESOLVE = "openred.discovery.resolve";
 
-  /** Federation inbound: store and dispatch received envelopes; every accepted envelope is published on INBOUND. */
+  /**
+   * Federation inbound: store and dispatch received envelopes; every accepted envelope is published
+   * on INBOUND, which domain verticles consume locally (the storing instance applies it, once).
+   */
   public static final String FEDERATION_RECEIVE = "openred.federation.receive";
   public static final String FEDERATION_INBOUND = "openred.federation.inbound";
   /** Federation outbound: build, sign and queue an envelope; nudge the delivery worker. */
