@@ -303,8 +303,9 @@ public final class AccountsVerticle extends VerticleBase {
             + "VALUES (#{h}, #{u}, #{f}, #{now}, #{exp})")
         .execute(Map.of("h", hash(refreshToken), "u", username, "f", family, "now", now.toString(),
             "exp", now.plus(REFRESH_LIFETIME).toString()))
-        .map(ignored -> new JsonObject()
-            .put("access_token", tokens.issue(username, family))
+        .compose(ignored -> tokens.issue(username, family))
+        .map(accessToken -> new JsonObject()
+            .put("access_token", accessToken)
             .put("refresh_token", refreshToken)
             .put("token_type", "Bearer")
             .put("expires_in", AccessTokens.LIFETIME.toSeconds()));

@@ -162,11 +162,11 @@ class AccountsTest {
     String name = newUser();
     AccessTokens sameKeys = await(AccessTokens.load(node.vertx(), node.database().pool(),
         new org.openred.crypto.CryptoClient(node.vertx()), "a.test"));
-    assertEquals(200, me(sameKeys.issue(name, "f-" + name)).statusCode(), "a fresh token from the same keys works");
-    assertProblem(401, "invalid-token", me(sameKeys.issue(name, "f-" + name, java.time.Instant.now().minusSeconds(120))));
+    assertEquals(200, me(await(sameKeys.issue(name, "f-" + name))).statusCode(), "a fresh token from the same keys works");
+    assertProblem(401, "invalid-token", me(await(sameKeys.issue(name, "f-" + name, java.time.Instant.now().minusSeconds(120)))));
     AccessTokens otherAudience = await(AccessTokens.load(node.vertx(), node.database().pool(),
         new org.openred.crypto.CryptoClient(node.vertx()), "elsewhere.test"));
-    assertProblem(401, "invalid-token", me(otherAudience.issue(name, "f-" + name)));
+    assertProblem(401, "invalid-token", me(await(otherAudience.issue(name, "f-" + name))));
   }
 
   @Test
