@@ -13,11 +13,13 @@ import java.util.List;
  * the crypto sandbox, many in one request. What every verticle that sends to other nodes uses.
  */
 public final class NodeEnvelopes {
+  private final Vertx vertx;
   private final CryptoClient crypto;
   private final String nodeId;
   private final String domain;
 
-  private NodeEnvelopes(CryptoClient crypto, String nodeId, String domain) {
+  private NodeEnvelopes(Vertx vertx, CryptoClient crypto, String nodeId, String domain) {
+    this.vertx = vertx;
     this.crypto = crypto;
     this.nodeId = nodeId;
     this.domain = domain;
@@ -26,7 +28,7 @@ public final class NodeEnvelopes {
   /** Asks the sandbox for the node's id once; the verticle keeps the answer. */
   public static Future<NodeEnvelopes> load(Vertx vertx, String domain) {
     CryptoClient crypto = new CryptoClient(vertx);
-    return crypto.publicKeys().map(keys -> new NodeEnvelopes(crypto, keys.nodeId(), domain));
+    return crypto.publicKeys().map(keys -> new NodeEnvelopes(vertx, crypto, keys.nodeId(), domain));
   }
 
   /** A new, unsigned envelope from this node; {@code fromUsername} may be null (the node itself). */
@@ -41,16 +43,21 @@ public final class NodeEnvelopes {
         .put("payload", payload);
   }
 
-  /** Has the sandbox sign every envelope (one request for all of them); answers them, signed in place. */
+  /**
+   * Has the sandbox sign every envelope (one request for all of them); answers them, signed in place.
+   * Their canonical forms are made on a worker: a group holds up to a thousand envelopes.
+   */
   public Future<List<JsonObject>> signAll(List<JsonObject> envelopes) {
     if (envelopes.isEmpty()) {
       return Future.succeededFuture(envelopes);
     }
-    return crypto.signAll(envelopes.stream().map(Envelope::signingInput).toList()).map(signatures -> {
-      for (int i = 0; i < envelopes.size(); i++) {
-        envelopes.get(i).put("signature", B64u.encode(signatures.get(i)));
-      }
-      return envelopes;
-    });
+    return vertx.executeBlocking(() -> envelopes.stream().map(Envelope::signingInput).toList(), false)
+        .compose(crypto::signAll)
+        .map(signatures -> {
+          for (int i = 0; i < envelopes.size(); i++) {
+            envelopes.get(i).put("signature", B64u.encode(signatures.get(i)));
+          }
+          return envelopes;
+        });
   }
 }
