@@ -30,7 +30,7 @@ public final class Addresses {
 
   /**
    * Federation inbound: store and dispatch received envelopes; every accepted envelope is published
-   * on INBOUND, which domain verticles consume locally (the storing instance applies it, once).
+   * on INBOUND to the storing instance's own verticles only (a clustered node applies it once).
    */
   public static final String FEDERATION_RECEIVE = "openred.federation.receive";
   public static final String FEDERATION_INBOUND = "openred.federation.inbound";

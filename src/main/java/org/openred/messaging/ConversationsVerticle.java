@@ -58,8 +58,7 @@ public final class ConversationsVerticle extends VerticleBase {
           serve(Addresses.CONVERSATIONS_REMOVE, this::remove),
           serve(Addresses.CONVERSATIONS_POST, this::post),
           serve(Addresses.CONVERSATIONS_HISTORY, this::history),
-          // Local: the instance that stored an envelope applies it; a clustered publish would apply it on every instance.
-          vertx.eventBus().<JsonObject>localConsumer(Addresses.FEDERATION_INBOUND, message -> inbound(message.body())));
+          vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_INBOUND, message -> inbound(message.body())));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }

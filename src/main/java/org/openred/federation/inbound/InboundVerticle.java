@@ -3,6 +3,7 @@ package org.openred.federation.inbound;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,6 +33,7 @@ public final class InboundVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerticle.class);
   public static final int MAX_BATCH = 100;
   private static final int MAX_GROUP = 1000;
+  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
   private final List<StoreJob> queued = new ArrayList<>();
   private boolean flushing;
 
@@ -164,7 +166,8 @@ public final class InboundVerticle extends VerticleBase {
             }))
         .onComplete(result -> {
           if (result.succeeded()) {
-            fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope));
+            // Local only: the instance that stored an envelope has its domain verticles apply it, once per node.
+            fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope, LOCAL_ONLY));
             jobs.forEach(job -> job.answered().complete(job.answer()));
           } else {
             jobs.forEach(job -> job.answered().fail(result.cause()));
