@@ -329,8 +329,11 @@ public final class ConversationsVerticle extends VerticleBase {
         case "direct_message" -> applyMessage(sender, payload);
         default -> Future.succeededFuture();
       };
-    } catch (Problem | ClassCastException | NullPointerException e) {
+    } catch (Problem e) {
       applied = Future.failedFuture(e);
+    } catch (ClassCastException | NullPointerException e) {
+      // A field its type needs is missing or of another JSON type: say so, not the JVM's wording.
+      applied = Future.failedFuture(new Problem(400, "invalid-envelope", "the payload lacks a field a " + type + " needs, or has one of the wrong type"));
     }
     applied.onFailure(failure -> notApplied(sender, envelope.getString("id"), type, failure.getMessage()));
   }
@@ -416,9 +419,8 @@ public final class ConversationsVerticle extends VerticleBase {
 
   private Future<Void> applyMessage(String sender, JsonObject payload) {
     String id = ConversationRules.conversationId(payload.getValue("conversationId"));
-    if (!(payload.getValue("payload") instanceof JsonObject message) || !(message.getValue("associatedData") instanceof JsonObject ad)) {
-      return Future.failedFuture(new Problem(400, "invalid-envelope", "a direct_message carries payload.payload with its associatedData"));
-    }
+    JsonObject message = payload.getJsonObject("payload");
+    JsonObject ad = message.getJsonObject("associatedData");
     String senderId = ConversationRules.userId(ad.getValue("senderId"));
     String messageId = (String) ad.getValue("messageId");
     if (!ConversationRules.domainOf(senderId).equals(sender)) {
