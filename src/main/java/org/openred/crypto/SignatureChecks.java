@@ -53,10 +53,6 @@ public final class SignatureChecks {
     return promise.future();
   }
 
-  public Future<Boolean> valid(byte[] publicKey, Supplier<byte[]> message, byte[] signature) {
-    return keyThatSigned(List.of(publicKey), message, signature).map(key -> key != null);
-  }
-
   public Future<Void> close() {
     return workers.close();
   }
