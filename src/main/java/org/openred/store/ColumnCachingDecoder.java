@@ -12,7 +12,8 @@ import java.util.Arrays;
 /**
  * vertx-jdbc-client's decoder, describing each column once per result set instead of once per cell.
  * The stock decoder asks the result set's metadata again for every value it reads (and tries a
- * Class.forName that fails, for SQLite's type names): a tenth of the CPU of a busy federation node.
+ * Class.forName that fails, for SQLite's type names): several percent of a busy node's CPU in
+ * bench/profile.sh.
  * A column whose first value reported no type (SQLite types expressions by their value) is described
  * again at every row, as before. Registered for the JDBC pool through META-INF/services.
  */

@@ -16,8 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  * Copies SQLite's write-ahead log into the database file in the background, on its own connection
  * and thread, once a second. Left to SQLite, the checkpoint runs inside whichever commit crosses
  * 1,000 log pages, and every statement queued on the node's one connection waits for its copying
- * and fsync (at 1,000 envelopes/s: p99 from enqueue to commit 31 to 47 ms with it, 23 to 24 ms
- * without). PASSIVE never waits for, nor blocks, readers and the writer. The node's connection keeps
+ * and fsync: that shows in the federation benchmark's p99. PASSIVE never waits for, nor blocks,
+ * readers and the writer. The node's connection keeps
  * an automatic checkpoint at {@link #SAFETY_NET_PAGES}, should this one fall behind.
  */
 final class WalCheckpointer {
