@@ -30,8 +30,8 @@ import java.util.UUID;
  * Access tokens (PROTOCOL.md section 8): ES256 JWTs that live 15 minutes, signed by the newest of
  * the node's token keys. Keys rotate every 30 days and an old key keeps verifying until every token
  * it signed has expired. Private halves are sealed by the crypto sandbox in {@code jwt_keys}.
- * Signing and checking run on a worker: an ES256 verification costs about a millisecond here (JDK 17),
- * and every client request carries a token.
+ * Signing and checking run on a worker: ES256 in JDK 17 is slow enough to stall an event loop, and
+ * every client request carries a token.
  */
 public final class AccessTokens {
   public static final Duration LIFETIME = Duration.ofMinutes(15);
