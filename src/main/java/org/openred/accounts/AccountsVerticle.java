@@ -11,6 +11,8 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
 import org.openred.bus.Operations;
 import org.openred.crypto.B64u;
+import org.openred.crypto.Ed25519;
+import org.openred.crypto.X25519;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodeId;
 import org.openred.node.NodeServices;
@@ -209,7 +211,8 @@ public final class AccountsVerticle extends VerticleBase {
     String sig = publicKey(body, "sig");
     String dh = publicKey(body, "dh");
     boolean replace = Boolean.TRUE.equals(body.getValue("replace"));
-    return SqlTemplate.forQuery(pool, "SELECT sig_key, dh_key FROM users WHERE username = #{u}").execute(Map.of("u", username))
+    return strongKeys(sig, dh).compose(ignored -> SqlTemplate.forQuery(pool, "SELECT sig_key, dh_key FROM users WHERE username = #{u}")
+        .execute(Map.of("u", username)))
         .compose(rows -> {
           if (rows.size() == 0) {
             return Future.failedFuture(new Problem(404, "unknown-user", "no such user"));
@@ -255,9 +258,11 @@ public final class AccountsVerticle extends VerticleBase {
               if (!userId.equals(keys.getString("userId")) || keys.getJsonObject("keys") == null) {
                 return Future.failedFuture(new Problem(502, "peer-error", "the answer is not about " + userId));
               }
-              publicKey(keys.getJsonObject("keys"), "sig");
-              publicKey(keys.getJsonObject("keys"), "dh");
-              return services.cache().put(cacheKey, keys.encode(), Duration.ofMinutes(5)).map(keys);
+              String sig = publicKey(keys.getJsonObject("keys"), "sig");
+              String dh = publicKey(keys.getJsonObject("keys"), "dh");
+              return strongKeys(sig, dh)
+                  .recover(weak -> Future.failedFuture(new Problem(502, "peer-weak-key", userId.substring(at + 1) + " serves a weak key for " + userId)))
+                  .compose(ignored -> services.cache().put(cacheKey, keys.encode(), Duration.ofMinutes(5))).map(keys);
             }));
   }
 
@@ -276,6 +281,19 @@ public final class AccountsVerticle extends VerticleBase {
               .put("keys", new JsonObject().put("sig", row.getString("sig_key")).put("dh", row.getString("dh_key")))
               .put("updated_at", row.getString("keys_updated_at")));
         });
+  }
+
+  /** Refuses small-order and other weak keys (ATTACKS 12): checked on a worker, about two scalar multiplications. */
+  private Future<Void> strongKeys(String sig, String dh) {
+    return argon2.executeBlocking(() -> {
+      if (!Ed25519.isStrongPublicKey(B64u.decode(sig))) {
+        throw new Problem(400, "weak-key", "sig is not a usable Ed25519 public key (small or mixed order)");
+      }
+      if (!X25519.isStrongPublicKey(B64u.decode(dh))) {
+        throw new Problem(400, "weak-key", "dh is not a usable X25519 public key (small order)");
+      }
+      return null;
+    }, false);
   }
 
   private static String publicKey(JsonObject body, String field) {

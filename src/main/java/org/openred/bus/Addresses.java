@@ -29,11 +29,14 @@ public final class Addresses {
   public static final String DISCOVERY_RESOLVE = "openred.discovery.resolve";
 
   /**
-   * Federation inbound: store and dispatch received envelopes; every accepted envelope is published
-   * on INBOUND to the storing instance's own verticles only (a clustered node applies it once).
+   * Federation inbound: store and apply received envelopes. Each stored envelope is sent, by the
+   * instance that stored it (local only, so a clustered node applies it once), to
+   * {@code openred.federation.inbound.<area>} of the module that owns its type, which answers
+   * {status: 200, 201 or 202} or fails with the problem that refuses it.
    */
   public static final String FEDERATION_RECEIVE = "openred.federation.receive";
   public static final String FEDERATION_INBOUND = "openred.federation.inbound";
+  public static final String MESSAGING_INBOUND = FEDERATION_INBOUND + ".messaging";
   /** Federation outbound: build, sign and queue an envelope; nudge the delivery worker. */
   public static final String FEDERATION_SEND = "openred.federation.send";
   public static final String FEDERATION_OUTBOX_NUDGE = "openred.federation.outbox.nudge";

@@ -56,6 +56,16 @@ public final class Ed25519 {
   }
 
   /** False for a wrong signature, a key or signature of the wrong size, or a malformed key: never throws on input. */
+  /**
+   * Whether a public key is a canonical encoding of a point of the prime-order subgroup: refuses the
+   * identity, the small-order points (all-zero bytes among them) and mixed-order points, under which
+   * one signature could verify for many messages (ATTACKS 12). A full check, about one scalar multiplication.
+   */
+  public static boolean isStrongPublicKey(byte[] publicKey) {
+    return publicKey != null && publicKey.length == PUBLIC_KEY_SIZE
+        && org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFull(publicKey, 0);
+  }
+
   public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
     if (publicKey == null || signature == null || publicKey.length != PUBLIC_KEY_SIZE || signature.length != SIGNATURE_SIZE) {
       return false;

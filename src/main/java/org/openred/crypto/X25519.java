@@ -20,6 +20,22 @@ public final class X25519 {
     return new X25519PrivateKeyParameters(privateKey, 0).generatePublicKey().getEncoded();
   }
 
+  /** One scalar of this process, to try a public key with: any scalar works, every X25519 scalar is a multiple of 8. */
+  private static final byte[] PROBE = generatePrivateKey(new SecureRandom());
+
+  /**
+   * Whether agreeing with this public key gives a secret: a small-order key (all zeros, 1, the order-8
+   * points and their non-canonical twins) gives the all-zero output with every private key.
+   */
+  public static boolean isStrongPublicKey(byte[] publicKey) {
+    try {
+      agree(PROBE, publicKey);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /**
    * The shared secret; refuses a peer key of the wrong size and a small-order peer key, whose
    * all-zero output would make the "shared" secret public (RFC 7748 section 6.1).

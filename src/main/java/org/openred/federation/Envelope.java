@@ -15,7 +15,26 @@ public final class Envelope {
   public static final Set<String> INBOX_TYPES = Set.of("friend_request", "friend_response", "follow", "unfollow",
       "block_notice", "post_share", "activity_update", "content_sync");
 
+  /** The envelope types this node applies, each to the inbound address of the module that owns it. */
+  private static final java.util.Map<String, String> APPLIED_BY = java.util.Map.of(
+      "direct_message", org.openred.bus.Addresses.MESSAGING_INBOUND,
+      "conversation_create", org.openred.bus.Addresses.MESSAGING_INBOUND,
+      "conversation_add", org.openred.bus.Addresses.MESSAGING_INBOUND,
+      "conversation_rotate", org.openred.bus.Addresses.MESSAGING_INBOUND);
+
   private Envelope() {
+  }
+
+  /**
+   * The inbound address of the module that applies this type; a type of the protocol that no module
+   * of this node applies is refused before it is stored, so its sender learns so at once.
+   */
+  public static String appliedBy(String type) {
+    String address = APPLIED_BY.get(type);
+    if (address == null) {
+      throw new Problem(400, "unsupported-envelope-type", "this node does not take envelopes of type " + type);
+    }
+    return address;
   }
 
   private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -70,6 +89,7 @@ public final class Envelope {
     if (!(envelope.getValue("signature") instanceof String)) {
       throw new Problem(400, "invalid-envelope", "signature is required");
     }
+    appliedBy(envelope.getString("type"));
   }
 
   /** The bytes the sending node signs: JCS of the envelope without its signature. */
@@ -93,15 +113,14 @@ public final class Envelope {
 
   /** Method and path under {@code /federation/v1} that receives an envelope of this type. */
   public static String[] route(JsonObject envelope) {
-    String type = envelope.getString("type");
-    if (type == null) {
+    if (!(envelope.getValue("type") instanceof String type)) {
       throw new Problem(400, "unknown-envelope-type", "the envelope has no type");
     }
     return switch (type) {
       case "direct_message" -> new String[] {"POST", "/messages"};
       case "conversation_create", "conversation_add" -> new String[] {"POST", "/conversations"};
       case "conversation_rotate" -> {
-        Object id = envelope.getJsonObject("payload", new JsonObject()).getValue("conversationId");
+        Object id = envelope.getValue("payload") instanceof JsonObject payload ? payload.getValue("conversationId") : null;
         if (!(id instanceof String conversationId) || !conversationId.matches("[A-Za-z0-9_-]{1,128}")) {
           throw new Problem(400, "invalid-envelope", "conversation_rotate needs payload.conversationId");
         }

@@ -33,7 +33,7 @@ import java.util.function.Function;
  * wrapped for this node's users (opaque to it) and ciphertexts; it refuses messages under an older
  * key version once a newer one is known. Every change meant for other nodes is signed first and
  * written to the outbox in the same transaction as the change. Envelopes from other nodes arrive on
- * {@link Addresses#FEDERATION_INBOUND} and are applied when their sender is entitled to them.
+ * {@link Addresses#MESSAGING_INBOUND} and are applied when their sender is entitled to them.
  */
 public final class ConversationsVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ConversationsVerticle.class);
@@ -58,7 +58,7 @@ public final class ConversationsVerticle extends VerticleBase {
           serve(Addresses.CONVERSATIONS_REMOVE, this::remove),
           serve(Addresses.CONVERSATIONS_POST, this::post),
           serve(Addresses.CONVERSATIONS_HISTORY, this::history),
-          vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_INBOUND, message -> inbound(message.body())));
+          serve(Addresses.MESSAGING_INBOUND, this::inbound));
       return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
     });
   }
@@ -313,72 +313,91 @@ public final class ConversationsVerticle extends VerticleBase {
 
   // ---- envelopes from other nodes ---------------------------------------------------------------
 
-  private static final long WARN_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-  private final Map<String, Long> lastWarned = new HashMap<>();
-  private final Map<String, Integer> unlogged = new HashMap<>();
+  /** The last envelope being applied per conversation: the next one of that conversation waits for it. */
+  private final Map<String, Future<JsonObject>> applying = new HashMap<>();
 
-  private void inbound(JsonObject envelope) {
-    String type = envelope.getString("type");
-    String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
-    JsonObject payload = envelope.getJsonObject("payload");
-    Future<Void> applied;
-    try {
-      applied = switch (type) {
-        case "conversation_create", "conversation_add" -> applyMembership(sender, payload);
-        case "conversation_rotate" -> applyRotation(sender, payload);
-        case "direct_message" -> applyMessage(sender, payload);
-        default -> Future.succeededFuture();
-      };
-    } catch (Problem e) {
-      applied = Future.failedFuture(e);
-    } catch (ClassCastException | NullPointerException e) {
-      // A field its type needs is missing or of another JSON type: say so, not the JVM's wording.
-      applied = Future.failedFuture(new Problem(400, "invalid-envelope", "the payload lacks a field a " + type + " needs, or has one of the wrong type"));
-    }
-    applied.onFailure(failure -> notApplied(sender, envelope.getString("id"), type, failure.getMessage()));
+  /**
+   * Envelopes of one conversation are applied one after the other in the order they arrive (a message
+   * right behind the conversation_create that makes its sender a participant must see it); different
+   * conversations are applied side by side.
+   */
+  private Future<JsonObject> inbound(JsonObject envelope) {
+    String conversation = envelope.getValue("payload") instanceof JsonObject payload && payload.getValue("conversationId") instanceof String id ? id : "";
+    Future<JsonObject> previous = applying.getOrDefault(conversation, Future.succeededFuture());
+    Future<JsonObject> applied = previous.transform(ignored -> applyInbound(envelope));
+    applying.put(conversation, applied);
+    applied.onComplete(done -> applying.remove(conversation, applied));
+    return applied;
   }
 
   /**
-   * Logs an envelope that could not be applied, at most once a minute per sender with a count of the
-   * ones in between: a peer sending thousands of bad envelopes must not flood the log.
+   * Applies an envelope from another node, idempotently (the inbound layer may hand one over again
+   * after a crash): {status} as PROTOCOL.md section 5.2 answers it, or the problem that refuses it.
    */
-  private void notApplied(String sender, String id, String type, String reason) {
-    long now = System.nanoTime();
-    Long last = lastWarned.get(sender);
-    if (last != null && now - last < WARN_INTERVAL_NANOS) {
-      unlogged.merge(sender, 1, Integer::sum);
-      return;
+  private Future<JsonObject> applyInbound(JsonObject envelope) {
+    String type = envelope.getString("type");
+    String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
+    JsonObject payload = envelope.getJsonObject("payload");
+    try {
+      return switch (type) {
+        case "conversation_create", "conversation_add" -> applyMembership(sender, payload).map(created -> status(created ? 201 : 200));
+        case "conversation_rotate" -> applyRotation(sender, payload).map(status(200));
+        case "direct_message" -> applyMessage(sender, payload).map(status(202));
+        default -> Future.failedFuture(new Problem(400, "unsupported-envelope-type", "no conversation envelope of type " + type));
+      };
+    } catch (ClassCastException | NullPointerException e) {
+      // A field its type needs is missing or of another JSON type: say so, not the JVM's wording.
+      throw new Problem(400, "invalid-envelope", "the payload lacks a field a " + type + " needs, or has one of the wrong type");
     }
-    lastWarned.put(sender, now);
-    Integer skipped = unlogged.remove(sender);
-    LOG.warn("Envelope {} ({}) from {} not applied: {}{}", id, type, sender, reason,
-        skipped == null ? "" : " (and " + skipped + " more from " + sender + " in the last minute)");
   }
 
-  private Future<Void> applyMembership(String sender, JsonObject payload) {
+  private static JsonObject status(int status) {
+    return new JsonObject().put("status", status);
+  }
+
+  /**
+   * conversation_create and conversation_add as section 5.2 spells them: the key version is given per
+   * entry of participantsToAdd (a payload-level keyVersion, which this node also sends, is read only
+   * when no entry is for this node). Answers whether the conversation is new here.
+   */
+  private Future<Boolean> applyMembership(String sender, JsonObject payload) {
     String id = ConversationRules.conversationId(payload.getValue("conversationId"));
     String initiator = ConversationRules.userId(payload.getValue("initiatorId"));
     if (!ConversationRules.domainOf(initiator).equals(sender)) {
       return Future.failedFuture(new Problem(403, "origin-mismatch", "a node acts only for its own users"));
     }
-    int version = ConversationRules.keyVersion(payload.getValue("keyVersion"));
     Set<String> all = new LinkedHashSet<>();
     payload.getJsonArray("allParticipants").forEach(user -> all.add(ConversationRules.userId(user)));
-    Map<String, String> toAdd = localWrappedKeys(payload.getJsonArray("participantsToAdd"));
+    if (!all.contains(initiator)) {
+      return Future.failedFuture(new Problem(400, "invalid-participants", "allParticipants must hold the initiator"));
+    }
+    JsonArray entries = payload.getJsonArray("participantsToAdd");
+    Map<String, String> toAdd = localWrappedKeys(entries);
+    int version = 0;
+    for (Object entry : entries) {
+      version = Math.max(version, ConversationRules.keyVersion(((JsonObject) entry).getValue("keyVersion")));
+    }
+    if (version == 0) {
+      version = payload.getValue("keyVersion") == null ? 1 : ConversationRules.keyVersion(payload.getValue("keyVersion"));
+    }
+    if (!all.containsAll(toAdd.keySet())) {
+      return Future.failedFuture(new Problem(400, "invalid-participants", "participantsToAdd must be among allParticipants"));
+    }
+    int keyVersion = version;
     String now = Instant.now().toString();
-    return services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
+    return localUsersExist(toAdd.keySet()).compose(ignored -> services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
             "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                 + "VALUES (#{id}, #{creator}, #{v}, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
-        .execute(Map.of("id", id, "creator", initiator, "v", version, "now", now))
-        .compose(ignored -> currentParticipants(conn, id))
-        .compose(known -> {
+        .execute(Map.of("id", id, "creator", initiator, "v", keyVersion, "now", now))
+        .compose(inserted -> currentParticipants(conn, id).compose(known -> {
           if (!known.isEmpty() && !known.contains(initiator)) {
             return Future.failedFuture(new Problem(403, "not-a-participant", initiator + " does not take part"));
           }
           Map<String, String> newcomers = new LinkedHashMap<>();
           all.stream().filter(user -> !known.contains(user)).forEach(user -> newcomers.put(user, toAdd.get(user)));
-          return addParticipants(conn, id, newcomers, version, now).compose(i -> storeKeys(conn, id, toAdd, version));
-        }))
+          return addParticipants(conn, id, newcomers, keyVersion, now).compose(i -> storeKeys(conn, id, toAdd, keyVersion))
+              .map(inserted.rowCount() == 1);
+        }))))
         .onSuccess(ignored -> notifyLocal(all, "conversation.updated", id));
   }
 

@@ -109,7 +109,7 @@ public final class OutboundHttp {
     long timer = vertx.setTimer(TOTAL_TIMEOUT_MS, id -> promise.tryFail(new Problem(504, "peer-timeout", host + " took too long")));
     client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .onFailure(failure -> promise.tryFail(new Problem(502, "peer-unreachable", "cannot reach " + host + ": " + oneLine(failure))))
+        .onFailure(failure -> promise.tryFail(unreachable(host, failure)))
         .onSuccess(response -> {
           // Set before any reset below (which fails the promise first): a reset stream with no handler is logged as an error.
           response.exceptionHandler(failure -> promise.tryFail(new Problem(502, "peer-unreachable", host + ": " + oneLine(failure))));
@@ -144,6 +144,16 @@ public final class OutboundHttp {
   public static String basePath(URI url) {
     String path = url.getRawPath() == null ? "" : url.getRawPath();
     return path.replaceAll("/+$", "");
+  }
+
+  /** A certificate this node does not trust is its own kind of failure: retrying will not mend it. */
+  private static Problem unreachable(String host, Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof javax.net.ssl.SSLException) {
+        return new Problem(502, "peer-untrusted", host + " did not present a certificate this node trusts: " + oneLine(cause));
+      }
+    }
+    return new Problem(502, "peer-unreachable", "cannot reach " + host + ": " + oneLine(failure));
   }
 
   private static Problem forbidden(String detail) {

@@ -133,13 +133,17 @@ public final class OpenRedNode {
               ? vertx.deployVerticle(new RegistryClientVerticle(services))
               : Future.succeededFuture())
           .compose(ignored -> new CryptoClient(vertx).publicKeys())
-          .map(keys -> new OpenRedNode(vertx, config, database, keys, instanceId))
+          .map(keys -> {
+            Readiness.set(vertx, Readiness.READY);
+            return new OpenRedNode(vertx, config, database, keys, instanceId);
+          })
           .recover(failure -> services.close().transform(ignored -> database.close())
               .transform(ignored -> Future.failedFuture(failure)));
   }
 
   /** Undeploys every verticle, closes storage and Vert.x (and leaves the cluster). */
   public Future<Void> close() {
+    Readiness.set(vertx, Readiness.STOPPING);
     return vertx.close();
   }
 }

@@ -94,9 +94,13 @@ public final class RegistryVerticle extends VerticleBase {
     }
     URI apiUrl = apiUrl(text(body, "api_url"));
     return http.check(apiUrl, false)
-        .compose(target -> http.get(target, OutboundHttp.basePath(apiUrl) + "/.well-known/openred", OutboundHttp.DEFAULT_MAX_BYTES))
-        .compose(document -> {
-          KeyDocument doc = KeyDocument.parse(document);
+        .compose(target -> http.get(target, OutboundHttp.basePath(apiUrl) + "/.well-known/openred", OutboundHttp.DEFAULT_MAX_BYTES)
+            // The api_url is the caller's input: what went wrong with it is the caller's 4xx, not a registry fault.
+            .map(KeyDocument::parse)
+            .recover(failure -> Future.failedFuture(failure instanceof Problem problem && problem.status() >= 500
+                ? new Problem(400, problem.type().replaceFirst("^peer-", "api-url-"), "api_url " + apiUrl + ": " + problem.getMessage())
+                : failure)))
+        .compose(doc -> {
           if (!doc.nodeId().equals(nodeId) || !doc.lists(sig) || !doc.dhKey().equals(dh) || !doc.domain().equals(domain)) {
             return Future.failedFuture(new Problem(400, "key-document-mismatch",
                 "the key document at " + apiUrl + " does not show this node_id, domain and keys"));

@@ -24,6 +24,7 @@ import org.openred.federation.inbound.FederationRoutes;
 import org.openred.messaging.ConversationsRoutes;
 import org.openred.net.AddressPolicy;
 import org.openred.node.NodeServices;
+import org.openred.node.Readiness;
 import org.openred.node.Software;
 import org.openred.registry.RegistryRoutes;
 import org.openred.store.Database;
@@ -62,7 +63,16 @@ public final class HttpVerticle extends VerticleBase {
       keys = loaded;
       wellKnown = wellKnownDocument(config, keys);
       HttpServer server = vertx.createHttpServer(serverOptions());
-      return server.requestHandler(router()).listen(config.httpPort(), config.httpHost());
+      Router router = router();
+      return server.requestHandler(request -> {
+        // Checked before routing: a path or query that cannot be decoded would fail inside the router as a 500.
+        if (!UriSyntax.wellEncoded(request.path()) || !UriSyntax.wellEncoded(request.query())) {
+          Problem problem = new Problem(400, "malformed-uri", "the path or query holds a malformed percent-encoding");
+          request.response().setStatusCode(400).putHeader("Content-Type", Problem.CONTENT_TYPE).end(problem.toJson(null).encode());
+          return;
+        }
+        router.handle(request);
+      }).invalidRequestHandler(HttpVerticle::invalidRequest).listen(config.httpPort(), config.httpHost());
     });
   }
 
@@ -83,6 +93,7 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(HttpVerticle::securityHeaders);
     for (String api : new String[] {"/api/*", "/federation/*"}) {
       router.route(api).handler(TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 408));
+      router.route(api).handler(HttpVerticle::jsonMediaType);
       router.route(api).handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
       router.route(api).handler(HttpVerticle::jsonBody);
     }
@@ -115,29 +126,69 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
+  /**
+   * A request Netty could not decode (a URI or header too long, a header that is not one): problem
+   * JSON like every other refusal, then the connection closes.
+   */
+  private static void invalidRequest(io.vertx.core.http.HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    Problem problem;
+    if (cause instanceof io.netty.handler.codec.http.TooLongHttpLineException) {
+      problem = new Problem(414, "uri-too-long", "the request line is longer than this server accepts");
+    } else if (cause instanceof io.netty.handler.codec.http.TooLongHttpHeaderException) {
+      problem = new Problem(431, "headers-too-large", "the request headers are larger than this server accepts");
+    } else {
+      problem = new Problem(400, "malformed-request", "the request is not valid HTTP");
+    }
+    request.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.CONTENT_TYPE)
+        .putHeader("Connection", "close").end(problem.toJson(null).encode());
+  }
+
+  /**
+   * A body on the API must be JSON, refused with 415 before it is read: the body handler would
+   * otherwise decode a form or multipart body itself, and fail on it as a 500.
+   */
+  private static void jsonMediaType(RoutingContext ctx) {
+    var request = ctx.request();
+    boolean hasBody = request.headers().contains("Transfer-Encoding")
+        || (request.getHeader("Content-Length") != null && !request.getHeader("Content-Length").trim().equals("0"));
+    if (BODY_METHODS.contains(request.method()) && hasBody && !isJson(request.getHeader("Content-Type"))) {
+      throw new Problem(415, "unsupported-media-type", "send the body as application/json");
+    }
+    ctx.next();
+  }
+
+  private static boolean isJson(String contentType) {
+    String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+    return mediaType.equals("application/json") || mediaType.endsWith("+json");
+  }
+
   /** Every body on the API must be strict JSON: parsed once here, handlers read {@link #JSON_BODY}. */
   private static void jsonBody(RoutingContext ctx) {
     if (!BODY_METHODS.contains(ctx.request().method()) || ctx.body().length() <= 0) {
       ctx.next();
       return;
     }
-    String type = ctx.request().getHeader("Content-Type");
-    String mediaType = type == null ? "" : type.split(";", 2)[0].trim().toLowerCase();
-    if (!mediaType.equals("application/json") && !mediaType.endsWith("+json")) {
+    if (!isJson(ctx.request().getHeader("Content-Type"))) {
       throw new Problem(415, "unsupported-media-type", "send the body as application/json");
     }
     ctx.put(JSON_BODY, StrictJson.parseObject(ctx.body().buffer()));
     ctx.next();
   }
 
+  /** Liveness and readiness: 200 only once the whole node is deployed and its storage answers. */
   private void health(RoutingContext ctx) {
-    database.ping().timeout(2, java.util.concurrent.TimeUnit.SECONDS).onComplete(ping -> {
-      boolean up = ping.succeeded();
+    String state = Readiness.state(vertx);
+    Future<?> ping = Readiness.READY.equals(state) ? database.ping().timeout(2, java.util.concurrent.TimeUnit.SECONDS)
+        : Future.failedFuture(state);
+    ping.onComplete(result -> {
+      boolean storage = result.succeeded() || !Readiness.READY.equals(state);
+      boolean up = result.succeeded();
       JsonObject body = new JsonObject()
-          .put("status", up ? "up" : "down")
+          .put("status", up ? "up" : Readiness.READY.equals(state) ? "down" : state)
           .put("role", config.role().wireName())
           .put("domain", config.domain())
-          .put("checks", new JsonObject().put("storage", up ? "up" : "down"));
+          .put("checks", new JsonObject().put("storage", storage ? "up" : "down"));
       ctx.response().setStatusCode(up ? 200 : 503)
           .putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "no-store")

@@ -61,8 +61,10 @@ public final class Problem extends RuntimeException {
       case 408 -> "Request Timeout";
       case 409 -> "Conflict";
       case 413 -> "Content Too Large";
+      case 414 -> "URI Too Long";
       case 415 -> "Unsupported Media Type";
       case 429 -> "Too Many Requests";
+      case 431 -> "Request Header Fields Too Large";
       case 500 -> "Internal Server Error";
       case 502 -> "Bad Gateway";
       case 503 -> "Service Unavailable";

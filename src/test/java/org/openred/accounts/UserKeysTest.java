@@ -79,4 +79,40 @@ class UserKeysTest {
     assertProblem(401, "missing-token", send(aPort, "PUT", "/api/v1/keys", null, newKeys()));
     assertProblem(401, "missing-token", send(aPort, "GET", "/api/v1/keys/carol@a.test", null, null));
   }
+
+  /** Encodings of small-order points (RFC 8032 and RFC 7748 curves), canonical and not, and a mixed-order Ed25519 point. */
+  private static final String[] WEAK_SIG = {
+      "0100000000000000000000000000000000000000000000000000000000000000", // identity
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // order 2
+      "0000000000000000000000000000000000000000000000000000000000000000", // order 4, all zero
+      "0000000000000000000000000000000000000000000000000000000000000080", // order 4
+      "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05", // order 8
+      "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa", // order 8
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"}; // identity, non-canonical (y = p + 1)
+  private static final String[] WEAK_DH = {
+      "0000000000000000000000000000000000000000000000000000000000000000", // 0
+      "0100000000000000000000000000000000000000000000000000000000000000", // 1
+      "e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800", // order 8
+      "5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157", // order 8
+      "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p - 1
+      "edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f", // p (= 0)
+      "eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"}; // p + 1 (= 1)
+
+  @Test
+  @DisplayName("Small-order and all-zero keys are refused with 400 weak-key and never served (ATTACKS 12)")
+  void weakKeys() {
+    String dave = session(aPort, "dave");
+    for (String weak : WEAK_SIG) {
+      assertProblem(400, "weak-key", send(aPort, "PUT", "/api/v1/keys", dave, newKeys().put("sig", B64u.encode(hex(weak)))));
+    }
+    for (String weak : WEAK_DH) {
+      assertProblem(400, "weak-key", send(aPort, "PUT", "/api/v1/keys", dave, newKeys().put("dh", B64u.encode(hex(weak)))));
+    }
+    assertProblem(404, "unknown-user", send(aPort, "GET", "/api/v1/keys/dave@a.test", dave, null));
+    assertEquals(204, send(aPort, "PUT", "/api/v1/keys", dave, newKeys()).statusCode());
+  }
+
+  private static byte[] hex(String text) {
+    return org.bouncycastle.util.encoders.Hex.decode(text);
+  }
 }

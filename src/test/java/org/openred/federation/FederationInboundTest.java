@@ -12,6 +12,8 @@ import org.openred.config.Option;
 import org.openred.crypto.Ed25519;
 import org.openred.federation.signature.ContentDigest;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.Chat;
+import org.openred.testing.ClientApi;
 import org.openred.testing.FakeNode;
 import org.openred.testing.RawHttp;
 import org.openred.testing.TestNodes;
@@ -35,6 +37,8 @@ import static org.openred.testing.Problems.assertProblem;
 /** Attacks on a real node's federation API (ATTACKS 6-13), each refused and storing nothing. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FederationInboundTest {
+  private final java.util.concurrent.atomic.AtomicLong messageNumbers = new java.util.concurrent.atomic.AtomicLong();
+  private String bobToken;
   private Path dir;
   private OpenRedNode node;
   private int port;
@@ -59,6 +63,14 @@ class FederationInboundTest {
     port = spec.port();
     spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + port);
     node = spec.start();
+    bobToken = ClientApi.session(port, "bob");
+    ClientApi.session(port, "carol");
+    for (FakeNode sender : new FakeNode[] {fake, other, rotating}) {
+      byte[] create = sender.envelope("conversation_create", "b.test", Chat.create(conversation(sender), "alice@" + sender.domain, "bob@b.test"))
+          .toBuffer().getBytes();
+      HttpResponse<String> created = post(url("/conversations"), sender, create);
+      assertEquals(201, created.statusCode(), created.body());
+    }
   }
 
   @AfterAll
@@ -86,8 +98,14 @@ class FederationInboundTest {
   }
 
 
+  /** A message from alice of the sending node to bob@b.test in the conversation made at the start. */
   private JsonObject message(FakeNode from) {
-    return from.envelope("direct_message", "b.test", new JsonObject().put("conversationId", "c1"));
+    return from.envelope("direct_message", "b.test",
+        Chat.message(conversation(from), "alice@" + from.domain, "bob@b.test", messageNumbers.incrementAndGet()));
+  }
+
+  private static String conversation(FakeNode sender) {
+    return "c-" + sender.domain.replace('.', '-');
   }
 
   @Test
@@ -95,9 +113,90 @@ class FederationInboundTest {
   void acceptedOnce() {
     long before = stored();
     byte[] body = message(fake).toBuffer().getBytes();
+    long messages = count("SELECT COUNT(*) FROM messages");
     assertEquals(202, post(url("/messages"), fake, body).statusCode());
     assertEquals(202, post(url("/messages"), fake, body).statusCode());
     assertEquals(before + 1, stored());
+    assertEquals(messages + 1, count("SELECT COUNT(*) FROM messages"), "applied once");
+  }
+
+  private long count(String sql) {
+    return await(SqlTemplate.forQuery(node.database().pool(), sql).execute(Map.of())).iterator().next().getLong(0);
+  }
+
+  private static HttpResponse<String> putSigned(URI url, FakeNode signer, JsonObject envelope) {
+    return put(url, signer, envelope.toBuffer().getBytes());
+  }
+
+  @Test
+  @DisplayName("Section 5.2 by hand: create 201, add 200, rotate 200; envelopes that will not be applied get their 4xx at once")
+  void conversationAsSpecified() {
+    String id = "spec-" + UUID.randomUUID();
+    String alice = "alice@fake.test";
+    JsonObject create = new JsonObject().put("conversationId", id).put("initiatorId", alice)
+        .put("allParticipants", new JsonArray().add(alice).add("bob@b.test"))
+        .put("participantsToAdd", new JsonArray().add(new JsonObject().put("userId", "bob@b.test")
+            .put("encryptedSessionKey", Chat.random(92)).put("keyVersion", 1)));
+    assertEquals(201, post(url("/conversations"), fake, fake.envelope("conversation_create", "b.test", create).toBuffer().getBytes()).statusCode());
+    JsonObject add = new JsonObject().put("conversationId", id).put("initiatorId", alice)
+        .put("allParticipants", new JsonArray().add(alice).add("bob@b.test").add("carol@b.test"))
+        .put("participantsToAdd", new JsonArray().add(new JsonObject().put("userId", "carol@b.test")
+            .put("encryptedSessionKey", Chat.random(92)).put("keyVersion", 1)));
+    assertEquals(200, post(url("/conversations"), fake, fake.envelope("conversation_add", "b.test", add).toBuffer().getBytes()).statusCode());
+    JsonObject rotate = new JsonObject().put("conversationId", id).put("keyVersion", 2).put("removed", new JsonArray().add("carol@b.test"))
+        .put("participants", new JsonArray().add(new JsonObject().put("userId", "bob@b.test").put("encryptedSessionKey", Chat.random(92))));
+    HttpResponse<String> rotated = putSigned(url("/conversations/" + id + "/session_key"), fake,
+        fake.envelope("conversation_rotate", "b.test", rotate));
+    assertEquals(200, rotated.statusCode(), rotated.body());
+
+    HttpResponse<String> listed = ClientApi.send(port, "GET", "/api/v1/conversations", bobToken, null);
+    JsonObject conversation = new JsonObject(listed.body()).getJsonArray("conversations").stream().map(JsonObject.class::cast)
+        .filter(c -> c.getString("conversationId").equals(id)).findFirst().orElseThrow();
+    assertEquals(2, conversation.getInteger("keyVersion"));
+    assertEquals(new JsonArray().add(alice).add("bob@b.test"), conversation.getJsonArray("participants"));
+
+    // Refused by the module, each with its reason, and answered the same when repeated.
+    byte[] stale = fake.envelope("direct_message", "b.test", Chat.message(id, alice, "bob@b.test", 1)).toBuffer().getBytes();
+    assertProblem(409, "stale-key-version", post(url("/messages"), fake, stale));
+    assertProblem(409, "stale-key-version", post(url("/messages"), fake, stale));
+    byte[] outsider = fake.envelope("direct_message", "b.test", Chat.message("nobody-" + id, alice, "bob@b.test", 1)).toBuffer().getBytes();
+    assertProblem(403, "not-a-participant", post(url("/messages"), fake, outsider));
+    JsonObject stranger = Chat.create("s-" + id, alice, "nobody@b.test");
+    assertProblem(404, "unknown-user", post(url("/conversations"), fake,
+        fake.envelope("conversation_create", "b.test", stranger).toBuffer().getBytes()));
+    JsonObject legacy = create.copy().put("conversationId", "legacy-" + id).put("keyVersion", 1);
+    assertEquals(201, post(url("/conversations"), fake, fake.envelope("conversation_create", "b.test", legacy).toBuffer().getBytes()).statusCode(),
+        "the payload-level keyVersion this node used to need is still accepted");
+    assertProblem(400, "wrong-endpoint", putSigned(url("/conversations/" + id + "/session_key"), fake,
+        fake.envelope("conversation_create", "b.test", create)));
+
+    // Payloads of the wrong JSON type: each envelope answered on its own, at once, the others applied.
+    JsonObject good = message(fake);
+    JsonArray batch = new JsonArray().add(good);
+    for (Object payload : new Object[] {new JsonArray().add(1), 42, "text", true}) {
+      batch.add(fake.envelope("conversation_rotate", "b.test", new JsonObject()).put("payload", payload));
+    }
+    batch.add(fake.envelope("conversation_rotate", "b.test", new JsonObject().put("conversationId", id).put("keyVersion", "two")
+        .put("removed", "carol").put("participants", 3)));
+    batch.add(fake.envelope("direct_message", "b.test", new JsonObject().put("conversationId", id).put("payload", new JsonArray())));
+    JsonObject typeless = fake.envelope("direct_message", "b.test", new JsonObject());
+    typeless.remove("type");
+    batch.add(typeless);
+    batch.add(fake.envelope("direct_message", "b.test", new JsonObject()).putNull("type"));
+    long began = System.nanoTime();
+    HttpResponse<String> answer = put(url("/transactions/wrong-types-" + UUID.randomUUID()), fake,
+        new JsonObject().put("origin", "fake.test").put("envelopes", batch).toBuffer().getBytes());
+    assertTrue(System.nanoTime() - began < 2_000_000_000L, "answered at once");
+    assertEquals(200, answer.statusCode(), answer.body());
+    JsonObject results = new JsonObject(answer.body()).getJsonObject("results");
+    assertEquals(202, results.getJsonObject(good.getString("id")).getInteger("status"));
+    assertEquals(batch.size(), results.size(), results.encode());
+    results.forEach(entry -> {
+      if (!entry.getKey().equals(good.getString("id"))) {
+        int status = ((JsonObject) entry.getValue()).getInteger("status");
+        assertTrue(status >= 400 && status < 500, entry.toString());
+      }
+    });
   }
 
   @Test
@@ -183,7 +282,7 @@ class FederationInboundTest {
   @Test
   @DisplayName("A rotated key is fetched again once, when its first signature arrives; floods of bad keys fetch nothing more")
   void keyRotation() {
-    byte[] first = rotating.envelope("direct_message", "b.test", new JsonObject()).toBuffer().getBytes();
+    byte[] first = message(rotating).toBuffer().getBytes();
     assertEquals(202, post(url("/messages"), rotating, first).statusCode());
     int fetches = rotating.documentFetches.get();
     // The node rotates: its document now signs with a new key and still lists the old one.
@@ -193,7 +292,7 @@ class FederationInboundTest {
       rotated.getJsonArray("keys").add(new JsonObject().put("keyid", "rotating.test").put("alg", "ed25519")
           .put("public_key", rotating.signingPublic).put("valid_until", "2099-01-01T00:00:00Z"));
       rotating.serve(rotated::encode);
-      JsonObject envelope = next.envelope("direct_message", "b.test", new JsonObject());
+      JsonObject envelope = message(next);
       byte[] body = envelope.toBuffer().getBytes();
       assertEquals(202, post(url("/messages"), next, body).statusCode());
       assertEquals(fetches + 1, rotating.documentFetches.get(), "one re-fetch for the new key");
@@ -250,7 +349,10 @@ class FederationInboundTest {
     assertProblem(404, "unknown-user", FakeNode.get(unknown, FakeNode.sign(fake.signingPrivate, "fake.test", "GET", unknown, null, Clock.systemUTC())));
     byte[] follow = fake.envelope("follow", "b.test", new JsonObject()).toBuffer().getBytes();
     assertProblem(400, "wrong-endpoint", post(url("/messages"), fake, follow));
-    assertEquals(202, post(url("/inbox"), fake, follow).statusCode());
+    // No module of this node applies follows yet: refused before anything is stored, so the sender knows.
+    long before = stored();
+    assertProblem(400, "unsupported-envelope-type", post(url("/inbox"), fake, follow));
+    assertEquals(before, stored());
   }
 
   @Test
@@ -269,7 +371,7 @@ class FederationInboundTest {
   @Test
   @DisplayName("Policy: a denied domain gets 403, a flood gets 429 with Retry-After")
   void policy() throws Exception {
-    byte[] body = message(blocked).toBuffer().getBytes();
+    byte[] body = blocked.envelope("direct_message", "b.test", new JsonObject()).toBuffer().getBytes();
     assertProblem(403, "domain-blocked", post(url("/messages"), blocked, body));
     HttpResponse<String> last = null;
     for (int i = 0; i < 300 && (last == null || last.statusCode() != 429); i++) {

@@ -6,9 +6,10 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openred.bus.Addresses;
 import org.openred.config.Option;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.Chat;
+import org.openred.testing.ClientApi;
 import org.openred.testing.FakeNode;
 import org.openred.testing.StorageEngines;
 import org.openred.testing.TestNodes;
@@ -22,32 +23,33 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.openred.testing.TestNodes.await;
 
-/** Received envelopes are stored once, on either storage engine, however they are repeated. */
+/**
+ * Received envelopes are stored once and applied once, on either storage engine, however they are
+ * repeated; one stored but not applied when the node stopped (a crash between the two commits) is
+ * applied when it starts again.
+ */
 class InboundStorageTest {
 
   @ParameterizedTest
   @MethodSource("org.openred.testing.StorageEngines#both")
-  @DisplayName("Repeated within a transaction, in a second transaction and on its own, an envelope is stored and published once")
+  @DisplayName("Repeated within a transaction, in a second transaction and on its own, an envelope is stored and applied once")
   void storedOnce(StorageEngines engine) throws Exception {
     Path dir = TestNodes.tempDir("inbound-" + engine);
     FakeNode fake = new FakeNode("fake.test");
     String db = engine.dbFlag(dir);
-    TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.DB, db)
-        .flag(Option.PEERS, "fake.test=" + fake.apiUrl());
+    TestNodes.Spec spec = spec(dir, db, fake);
     int port = spec.port();
-    spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + port);
     OpenRedNode node = spec.start();
     try {
-      List<String> published = new CopyOnWriteArrayList<>();
-      await(node.vertx().eventBus().<JsonObject>consumer(Addresses.FEDERATION_INBOUND,
-          message -> published.add(message.body().getString("id"))).completion());
-      JsonObject first = fake.envelope("direct_message", "b.test", new JsonObject().put("n", 1));
-      JsonObject second = fake.envelope("direct_message", "b.test", new JsonObject().put("n", 2));
+      ClientApi.session(port, "bob");
+      JsonObject created = transaction(port, fake, fake.envelope("conversation_create", "b.test", Chat.create("c1", "alice@fake.test", "bob@b.test")));
+      assertEquals(202, created.getJsonObject(created.fieldNames().iterator().next()).getInteger("status"), created.encode());
+      JsonObject first = fake.envelope("direct_message", "b.test", Chat.message("c1", "alice@fake.test", "bob@b.test", 1));
+      JsonObject second = fake.envelope("direct_message", "b.test", Chat.message("c1", "alice@fake.test", "bob@b.test", 2));
 
       JsonObject answer = transaction(port, fake, first, first, second);
       assertEquals(202, answer.getJsonObject(first.getString("id")).getInteger("status"));
@@ -58,21 +60,91 @@ class InboundStorageTest {
       assertEquals(202, FakeNode.post(messages, FakeNode.sign(fake.signingPrivate, "fake.test", "POST", messages, alone, Clock.systemUTC()),
           alone).statusCode());
 
-      long stored = await(SqlTemplate.forQuery(node.database().pool(), "SELECT COUNT(*) AS n FROM inbound_envelopes").execute(Map.of()))
-          .iterator().next().getLong("n");
-      assertEquals(2, stored);
-      // Published right after the commit, before the answer: delivered to this consumer within moments.
-      for (long until = System.nanoTime() + 5_000_000_000L; published.size() < 2 && System.nanoTime() < until; ) {
-        Thread.sleep(10);
-      }
-      Thread.sleep(100); // a third publication, were there one, would show up here
-      assertEquals(List.of(first.getString("id"), second.getString("id")), published);
+      assertEquals(3, count(node, "SELECT COUNT(*) FROM inbound_envelopes"));
+      assertEquals(0, count(node, "SELECT COUNT(*) FROM inbound_envelopes WHERE outcome IS NULL"));
+      // Applied before the answer: the messages are there, each once, in order.
+      assertEquals(List.of("m1", "m2"), messageIds(node));
     } finally {
       await(node.close());
       fake.close();
       StorageEngines.dropFlag(db);
       TestNodes.deleteRecursively(dir);
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("org.openred.testing.StorageEngines#both")
+  @DisplayName("Envelopes stored but not applied when the node stopped are applied, in order of arrival, when it starts again")
+  void appliedAfterRestart(StorageEngines engine) throws Exception {
+    Path dir = TestNodes.tempDir("inbound-restart-" + engine);
+    FakeNode fake = new FakeNode("fake.test");
+    String db = engine.dbFlag(dir);
+    TestNodes.Spec spec = spec(dir, db, fake);
+    OpenRedNode node = spec.start();
+    try {
+      ClientApi.session(spec.port(), "bob");
+      // As a crash between the storing commit and the applying one leaves them: stored, no outcome.
+      List<JsonObject> envelopes = new java.util.ArrayList<>();
+      envelopes.add(fake.envelope("conversation_create", "b.test", Chat.create("c1", "alice@fake.test", "bob@b.test")));
+      for (int i = 1; i <= 20; i++) {
+        envelopes.add(fake.envelope("direct_message", "b.test", Chat.message("c1", "alice@fake.test", "bob@b.test", i)));
+      }
+      List<java.util.Map<String, Object>> rows = new java.util.ArrayList<>();
+      for (JsonObject envelope : envelopes) {
+        rows.add(Map.of("id", envelope.getString("id"), "type", envelope.getString("type"), "body", envelope.encode()));
+      }
+      OpenRedNode stopping = node;
+      await(stopping.database().pool().withTransaction(conn -> {
+        io.vertx.core.Future<?> chain = io.vertx.core.Future.succeededFuture();
+        for (java.util.Map<String, Object> row : rows) {
+          chain = chain.compose(ignored -> SqlTemplate.forUpdate(conn, "INSERT INTO inbound_envelopes (origin, envelope_id, type, body, "
+              + "received_at) VALUES ('fake.test', #{id}, #{type}, #{body}, '2026-01-01T00:00:00.000Z')").execute(row));
+        }
+        return chain;
+      }));
+      await(node.close());
+      node = spec.start();
+      List<String> expected = new java.util.ArrayList<>();
+      for (int i = 1; i <= 20; i++) {
+        expected.add("m" + i);
+      }
+      OpenRedNode restarted = node;
+      for (long until = System.nanoTime() + 15_000_000_000L; messageIds(restarted).size() < 20 && System.nanoTime() < until; ) {
+        Thread.sleep(50);
+      }
+      assertEquals(expected, messageIds(node), "applied once each, in order of arrival");
+      for (long until = System.nanoTime() + 5_000_000_000L;
+           count(restarted, "SELECT COUNT(*) FROM inbound_envelopes WHERE outcome IS NULL") > 0 && System.nanoTime() < until; ) {
+        Thread.sleep(50);
+      }
+      assertEquals(0, count(node, "SELECT COUNT(*) FROM inbound_envelopes WHERE outcome IS NULL"));
+      // A repeat now is answered with the recorded outcome and applied no second time.
+      JsonObject again = transaction(spec.port(), fake, envelopes.get(5));
+      assertEquals(202, again.getJsonObject(envelopes.get(5).getString("id")).getInteger("status"));
+      assertEquals(expected, messageIds(node));
+    } finally {
+      await(node.close());
+      fake.close();
+      StorageEngines.dropFlag(db);
+      TestNodes.deleteRecursively(dir);
+    }
+  }
+
+  private static TestNodes.Spec spec(Path dir, String db, FakeNode fake) {
+    TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.DB, db)
+        .flag(Option.PEERS, "fake.test=" + fake.apiUrl());
+    return spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + spec.port());
+  }
+
+  private static long count(OpenRedNode node, String sql) {
+    return await(SqlTemplate.forQuery(node.database().pool(), sql).execute(Map.of())).iterator().next().getLong(0);
+  }
+
+  private static List<String> messageIds(OpenRedNode node) {
+    List<String> ids = new java.util.ArrayList<>();
+    await(SqlTemplate.forQuery(node.database().pool(), "SELECT message_id FROM messages ORDER BY seq").execute(Map.of()))
+        .forEach(row -> ids.add(row.getString(0)));
+    return ids;
   }
 
   private static JsonObject transaction(int port, FakeNode fake, JsonObject... envelopes) throws Exception {

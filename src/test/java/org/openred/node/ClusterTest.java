@@ -77,11 +77,13 @@ class ClusterTest {
     assertTrue(answeredBy.contains(a.instanceId()), "a request sent on instance B was answered by instance A: " + answeredBy);
 
     // A signed federation request accepted by A is a replay at B: the nonce is in the cluster's shared data.
-    byte[] body = sender.envelope("direct_message", "cluster.test", new JsonObject()).toBuffer().getBytes();
-    URI target = URI.create("http://cluster.test/federation/v1/messages");
+    org.openred.testing.ClientApi.session(a.config().httpPort(), "bob");
+    byte[] body = sender.envelope("conversation_create", "cluster.test",
+        org.openred.testing.Chat.create("clustered", "alice@sender.test", "bob@cluster.test")).toBuffer().getBytes();
+    URI target = URI.create("http://cluster.test/federation/v1/conversations");
     java.util.Map<String, String> signature = org.openred.testing.FakeNode.sign(sender.signingPrivate, "sender.test", "POST", target,
         body, java.time.Clock.systemUTC());
-    assertEquals(202, org.openred.testing.RawHttp.postAs(a.config().httpPort(), "cluster.test", target.getPath(), signature, body).status());
+    assertEquals(201, org.openred.testing.RawHttp.postAs(a.config().httpPort(), "cluster.test", target.getPath(), signature, body).status());
     org.openred.testing.RawHttp.Response replay =
         org.openred.testing.RawHttp.postAs(b.config().httpPort(), "cluster.test", target.getPath(), signature, body);
     assertEquals(401, replay.status(), replay.body());

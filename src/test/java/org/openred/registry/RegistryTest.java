@@ -177,9 +177,10 @@ class RegistryTest {
     a.serve(() -> new JsonObject(a.keyDocument()).put("dh_key", new JsonObject().put("alg", "x25519").put("public_key", b.dhPublic)).encode());
     assertProblem(400, "key-document-mismatch", register(a, a.registration()));
     a.serve(() -> "{\"not\": \"a key document\"}");
-    assertProblem(502, "invalid-key-document", register(a, a.registration()));
+    // The api_url is the caller's input: what is wrong with it is a 4xx naming it, not a 502 of the registry.
+    assertProblem(400, "invalid-key-document", register(a, a.registration()));
     a.serve(() -> "x".repeat(200_000));
-    assertProblem(502, "peer-answer-too-large", register(a, a.registration()));
+    assertProblem(400, "api-url-answer-too-large", register(a, a.registration()));
     a.serve(a::keyDocument);
     assertEquals(0, discover("node_id=" + a.nodeId).size());
     assertEquals(201, register(a, a.registration()).statusCode());

@@ -33,7 +33,7 @@ public final class ProcessNode implements AutoCloseable {
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline) {
         if (!process.isAlive()) {
-          throw new IllegalStateException("node exited with " + process.exitValue() + "; see " + log);
+          throw new IllegalStateException("node exited with " + process.exitValue() + "; the end of " + log + ":\n" + tail());
         }
         try {
           if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/health")).build(),
@@ -51,6 +51,15 @@ public final class ProcessNode implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  private String tail() {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+    } catch (java.io.IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
     }
   }
 

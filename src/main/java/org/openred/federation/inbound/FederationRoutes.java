@@ -110,7 +110,9 @@ public final class FederationRoutes {
   /** One envelope on its own endpoint; its type must belong there. */
   private void single(RoutingContext ctx, String endpoint) {
     JsonObject envelope = JsonExchange.body(ctx);
-    Object type = envelope.getValue("type");
+    if (!(envelope.getValue("type") instanceof String type)) {
+      throw new Problem(400, "unknown-envelope-type", "the envelope has no type");
+    }
     boolean belongs = switch (endpoint) {
       case "inbox" -> Envelope.INBOX_TYPES.contains(type);
       case "conversation" -> "conversation_create".equals(type) || "conversation_add".equals(type);

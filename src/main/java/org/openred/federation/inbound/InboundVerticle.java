@@ -5,8 +5,11 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
@@ -18,24 +21,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Receives envelopes whose HTTP signature was verified (PROTOCOL.md sections 5.1 and 5.3): checks
- * each, stores the new ones in one transaction (so a batch costs one commit), answers a repeated
- * envelope as the first time and a repeated transaction with its first answer, then publishes every
- * newly accepted envelope on {@link Addresses#FEDERATION_INBOUND} for the domain verticles.
+ * each, stores the new ones in one transaction per group (so many requests cost one commit), has the
+ * module that owns each type apply it, records each outcome, and only then answers: an envelope that
+ * will not be applied gets its module's 4xx, so the sender marks it failed rather than delivered.
+ * <p>
+ * Storing and applying are two transactions, so a crash between them must not lose the envelope:
+ * its outcome stays empty until the module answered, every stored envelope without an outcome is
+ * applied again (in order of arrival) at start-up and every few seconds, and a repeated envelope is
+ * answered with its recorded outcome. Modules apply idempotently, which makes that exactly once.
  */
 public final class InboundVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(InboundVerticle.class);
   public static final int MAX_BATCH = 100;
   private static final int MAX_GROUP = 1000;
-  private static final DeliveryOptions LOCAL_ONLY = new DeliveryOptions().setLocalOnly(true);
+  private static final long SWEEP_MS = 5_000;
+  /** Left alone by the sweep for this long after arrival: its own request is still applying it. */
+  private static final long SWEEP_GRACE_MS = 10_000;
+  private static final DeliveryOptions APPLY = new DeliveryOptions().setLocalOnly(true).setSendTimeout(20_000);
+  /** Fixed width, so the text order of two times is their time order (Instant.toString drops zeros). */
+  private static final DateTimeFormatter RECEIVED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  private static final JsonObject UNAVAILABLE = new JsonObject().put("status", 503).put("type", "unavailable")
+      .put("detail", "the envelope is stored but could not be applied yet; it will be, and a repeat is answered then");
+
   private final List<StoreJob> queued = new ArrayList<>();
+  private final Set<String> applying = new HashSet<>();
+  private final RefusalLog refusals = new RefusalLog(LOG);
   private boolean flushing;
+  private boolean sweeping;
+  private long sweepTimer;
 
   private final NodeServices services;
   private FederationKeys keys;
@@ -47,7 +72,14 @@ public final class InboundVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     keys = new FederationKeys(vertx, services);
+    sweepTimer = vertx.setPeriodic(1_000, SWEEP_MS, id -> sweep());
     return vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_RECEIVE, this::receive).completion();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.succeededFuture();
   }
 
   /** {origin (null when routed by the registry), txn_id?, envelopes: [...]} -> {results: {id: {status, type?, detail?}}}. */
@@ -60,7 +92,7 @@ public final class InboundVerticle extends VerticleBase {
         : previousAnswer(origin, txnId).compose(previous -> previous != null ? Future.succeededFuture(previous)
             : process(origin, txnId, envelopes));
     answer.onSuccess(message::reply).onFailure(failure -> {
-      LOG.error("Storing received envelopes from {} failed", origin, failure);
+      LOG.warn("Storing received envelopes from {} failed: {}", origin, failure.toString());
       Failures.fail(message, 503, "unavailable", "the envelopes could not be stored; retry later");
     });
   }
@@ -79,14 +111,14 @@ public final class InboundVerticle extends VerticleBase {
       Object item = envelopes.getValue(i);
       String key = item instanceof JsonObject e && e.getValue("id") instanceof String id ? id : "#" + i;
       if (!(item instanceof JsonObject envelope)) {
-        results.put(key, problem(new Problem(400, "invalid-envelope", "an envelope must be an object")));
+        results.put(key, new Problem(400, "invalid-envelope", "an envelope must be an object").toJson(null));
         continue;
       }
       try {
         Envelope.validate(envelope, origin, services.config().domain());
         wellFormed.add(envelope);
       } catch (Problem problem) {
-        results.put(key, problem(problem));
+        results.put(key, problem.toJson(null));
       }
     }
     // Every envelope's own signature is checked, so what is stored stays verifiable once it left the
@@ -106,15 +138,15 @@ public final class InboundVerticle extends VerticleBase {
         if (signers.get(i).result() != null) {
           verified.add(envelope);
         } else {
-          results.put(envelope.getString("id"), problem(new Problem(400, "envelope-signature-invalid",
-              "the envelope signature does not verify with its sender's key")));
+          results.put(envelope.getString("id"), new Problem(400, "envelope-signature-invalid",
+              "the envelope signature does not verify with its sender's key").toJson(null));
         }
       }
       return store(origin, txnId, verified, results);
     });
   }
 
-  /** Queues a checked batch for the next group commit and answers once that committed. */
+  /** Queues a checked batch for the next group commit and answers once its envelopes were applied. */
   private Future<JsonObject> store(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results) {
     Promise<JsonObject> answered = Promise.promise();
     queued.add(new StoreJob(origin, txnId, envelopes, results, answered));
@@ -126,8 +158,8 @@ public final class InboundVerticle extends VerticleBase {
   }
 
   /**
-   * Group commit: every batch checked since the last flush is stored in one transaction (one
-   * existence query per sender, one batched insert), so many small requests cost one commit.
+   * Group commit: every batch checked since the last flush is stored in one transaction; the next
+   * group is stored while this one is being applied.
    */
   private void flush() {
     List<StoreJob> jobs = new ArrayList<>();
@@ -143,37 +175,163 @@ public final class InboundVerticle extends VerticleBase {
     }
     List<JsonObject> all = new ArrayList<>();
     jobs.forEach(job -> all.addAll(job.envelopes()));
-    String now = Instant.now().toString();
-    List<JsonObject> fresh = new ArrayList<>();
-    services.database().pool().withTransaction(conn ->
-            (all.isEmpty() ? Future.succeededFuture(List.<Boolean>of()) : insertAll(conn, all, now)).compose(inserted -> {
-              for (int i = 0; i < all.size(); i++) {
-                if (inserted.get(i)) {
-                  fresh.add(all.get(i));
-                }
-              }
-              List<Map<String, Object>> transactions = new ArrayList<>();
-              for (StoreJob job : jobs) {
-                job.envelopes().forEach(envelope -> job.results().put(envelope.getString("id"), new JsonObject().put("status", 202)));
-                if (job.txnId() != null) {
-                  transactions.add(Map.of("origin", job.origin(), "txn", job.txnId(), "answer", job.answer().encode(), "now", now));
-                }
-              }
-              return transactions.isEmpty() ? Future.succeededFuture()
-                  : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
-                      + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING")
-                  .executeBatch(transactions).mapEmpty();
-            }))
-        .onComplete(result -> {
-          if (result.succeeded()) {
-            // Local only: the instance that stored an envelope has its domain verticles apply it, once per node.
-            fresh.forEach(envelope -> vertx.eventBus().publish(Addresses.FEDERATION_INBOUND, envelope, LOCAL_ONLY));
-            jobs.forEach(job -> job.answered().complete(job.answer()));
+    String now = RECEIVED_AT.format(Instant.now());
+    services.database().pool().withTransaction(conn -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of())
+            : insertAll(conn, all, now))
+        .onComplete(stored -> {
+          if (stored.succeeded()) {
+            applyGroup(jobs, stored.result());
           } else {
-            jobs.forEach(job -> job.answered().fail(result.cause()));
+            jobs.forEach(job -> job.answered().fail(stored.cause()));
           }
           flush();
         });
+  }
+
+  /**
+   * Applies what the group holds that has no outcome yet (each distinct envelope once), records the
+   * outcomes and the transactions' answers in one transaction, then answers every job.
+   */
+  private void applyGroup(List<StoreJob> jobs, Map<String, JsonObject> recorded) {
+    Map<String, Future<JsonObject>> outcomes = new LinkedHashMap<>();
+    Map<String, JsonObject> toApply = new LinkedHashMap<>();
+    for (StoreJob job : jobs) {
+      for (JsonObject envelope : job.envelopes()) {
+        String key = key(sender(envelope), envelope.getString("id"));
+        JsonObject outcome = recorded.get(key);
+        if (outcome != null) {
+          outcomes.putIfAbsent(key, Future.succeededFuture(outcome));
+        } else if (!outcomes.containsKey(key)) {
+          toApply.put(key, envelope);
+          outcomes.put(key, null);
+        }
+      }
+    }
+    applyAll(toApply).onComplete(applied -> {
+      applied.result().forEach((key, outcome) -> outcomes.put(key, Future.succeededFuture(outcome)));
+      List<Map<String, Object>> transactions = new ArrayList<>();
+      for (StoreJob job : jobs) {
+        boolean txn = job.txnId() != null;
+        boolean settled = true;
+        for (JsonObject envelope : job.envelopes()) {
+          JsonObject outcome = outcomes.get(key(sender(envelope), envelope.getString("id"))).result();
+          settled &= outcome != UNAVAILABLE;
+          // A transaction answers 202 for each accepted envelope (section 5.2); a single endpoint says what happened.
+          job.results().put(envelope.getString("id"), txn && outcome.getInteger("status") < 300 ? new JsonObject().put("status", 202) : outcome);
+        }
+        // An answer holding an envelope not applied yet is not the final one: a repeat is worked out again.
+        if (txn && settled) {
+          transactions.add(Map.of("origin", job.origin(), "txn", job.txnId(), "answer", job.answer().encode(), "now", RECEIVED_AT.format(Instant.now())));
+        }
+      }
+      record(applied.result(), transactions).onComplete(written -> jobs.forEach(job -> {
+        if (written.succeeded()) {
+          job.answered().complete(job.answer());
+        } else {
+          job.answered().fail(written.cause());
+        }
+      }));
+    });
+  }
+
+  /**
+   * Sends each envelope, in the given order, to the module that applies its type and collects each
+   * outcome: the module's answer, its refusal (a 4xx problem), or {@link #UNAVAILABLE} when it could
+   * not answer (not deployed yet, failed, too slow): that one stays without an outcome and is tried again.
+   */
+  private Future<Map<String, JsonObject>> applyAll(Map<String, JsonObject> envelopes) {
+    Map<String, Future<JsonObject>> pending = new LinkedHashMap<>();
+    envelopes.forEach((key, envelope) -> {
+      applying.add(key);
+      pending.put(key, apply(envelope).onComplete(done -> applying.remove(key)));
+    });
+    return Future.join(new ArrayList<>(pending.values())).transform(ignored -> {
+      Map<String, JsonObject> outcomes = new LinkedHashMap<>();
+      pending.forEach((key, future) -> outcomes.put(key, future.result()));
+      return Future.succeededFuture(outcomes);
+    });
+  }
+
+  private Future<JsonObject> apply(JsonObject envelope) {
+    String type = envelope.getString("type");
+    String address;
+    try {
+      address = Envelope.appliedBy(type);
+    } catch (Problem problem) {
+      return Future.succeededFuture(problem.toJson(null));
+    }
+    return vertx.eventBus().<JsonObject>request(address, envelope, APPLY).transform(reply -> {
+      if (reply.succeeded()) {
+        int status = reply.result().body() != null ? reply.result().body().getInteger("status", 202) : 202;
+        return Future.succeededFuture(new JsonObject().put("status", status));
+      }
+      if (reply.cause() instanceof ReplyException failure && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          && failure.failureCode() >= 400 && failure.failureCode() < 500) {
+        refusals.refused(sender(envelope), envelope.getString("id"), type, failure.getMessage());
+        return Future.succeededFuture(new Problem(failure.failureCode(), Failures.type(failure.getMessage()),
+            Failures.detail(failure.getMessage())).toJson(null));
+      }
+      LOG.warn("Envelope {} ({}) from {} stored, not applied yet: {}", envelope.getString("id"), type, sender(envelope),
+          reply.cause().getMessage());
+      return Future.succeededFuture(UNAVAILABLE);
+    });
+  }
+
+  /** Writes the outcomes that are final and the transactions' answers in one transaction. */
+  private Future<Void> record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions) {
+    List<Map<String, Object>> rows = new ArrayList<>();
+    outcomes.forEach((key, outcome) -> {
+      if (outcome != UNAVAILABLE) {
+        int newline = key.indexOf('\n');
+        rows.add(Map.of("origin", key.substring(0, newline), "id", key.substring(newline + 1), "outcome", outcome.encode()));
+      }
+    });
+    if (rows.isEmpty() && transactions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return services.database().pool().withTransaction(conn -> {
+      Future<?> marked = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn,
+          "UPDATE inbound_envelopes SET outcome = #{outcome} WHERE origin = #{origin} AND envelope_id = #{id}").executeBatch(rows);
+      return marked.compose(ignored -> transactions.isEmpty() ? Future.succeededFuture()
+          : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
+              + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING").executeBatch(transactions))
+          .mapEmpty();
+    });
+  }
+
+  /**
+   * Applies, in order of arrival, the stored envelopes that have no outcome: those a crash or an
+   * unavailable module left between storing and applying. One instance of a clustered node at a time.
+   */
+  private void sweep() {
+    if (sweeping) {
+      return;
+    }
+    sweeping = true;
+    String before = RECEIVED_AT.format(Instant.now().minusMillis(SWEEP_GRACE_MS));
+    vertx.sharedData().getLockWithTimeout("openred.inbound.sweep", 10)
+        .compose(lock -> SqlTemplate.forQuery(services.database().pool(), "SELECT origin, envelope_id, body FROM inbound_envelopes "
+                + "WHERE outcome IS NULL AND received_at < #{before} ORDER BY seq LIMIT " + MAX_GROUP)
+            .execute(Map.of("before", before))
+            .compose(rows -> {
+              Map<String, JsonObject> envelopes = new LinkedHashMap<>();
+              for (Row row : rows) {
+                String key = key(row.getString("origin"), row.getString("envelope_id"));
+                if (!applying.contains(key)) {
+                  envelopes.put(key, new JsonObject(row.getString("body")));
+                }
+              }
+              if (!envelopes.isEmpty()) {
+                LOG.info("Applying {} stored envelopes that were not applied yet", envelopes.size());
+              }
+              return applyAll(envelopes).compose(outcomes -> record(outcomes, List.of()));
+            })
+            .eventually(() -> {
+              lock.release();
+              return Future.succeededFuture();
+            }))
+        .onFailure(failure -> LOG.debug("Inbound sweep skipped: {}", failure.getMessage()))
+        .onComplete(done -> sweeping = false);
   }
 
   /** A checked batch waiting for its group commit. */
@@ -186,13 +344,13 @@ public final class InboundVerticle extends VerticleBase {
 
   /**
    * Stores the envelopes not stored before with one statement, which answers the ones it inserted
-   * (ON CONFLICT DO NOTHING RETURNING, SQLite 3.35+ and PostgreSQL): no separate existence query,
-   * and a race between instances of a clustered node stays harmless. An envelope repeated within the
-   * group counts as new once, at its first place.
+   * (ON CONFLICT DO NOTHING RETURNING, SQLite 3.35+ and PostgreSQL): no existence query in the common
+   * case, and a race between instances of a clustered node stays harmless. Answers the recorded
+   * outcome of each envelope that was stored before (absent when it has none yet).
    */
-  private static Future<List<Boolean>> insertAll(SqlConnection conn, List<JsonObject> envelopes, String now) {
+  private static Future<Map<String, JsonObject>> insertAll(SqlConnection conn, List<JsonObject> envelopes, String now) {
     StringBuilder sql = new StringBuilder("INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) VALUES ");
-    Map<String, Object> params = new java.util.HashMap<>();
+    Map<String, Object> params = new HashMap<>();
     params.put("now", now);
     for (int i = 0; i < envelopes.size(); i++) {
       JsonObject envelope = envelopes.get(i);
@@ -204,23 +362,34 @@ public final class InboundVerticle extends VerticleBase {
       params.put("b" + i, envelope.encode());
     }
     sql.append(" ON CONFLICT (origin, envelope_id) DO NOTHING RETURNING origin, envelope_id");
-    return SqlTemplate.forQuery(conn, sql.toString()).execute(params).map(rows -> {
-      java.util.Set<String> inserted = new java.util.HashSet<>();
-      rows.forEach(row -> inserted.add(row.getString("origin") + "\n" + row.getString("envelope_id")));
-      List<Boolean> fresh = new ArrayList<>(envelopes.size());
+    return SqlTemplate.forQuery(conn, sql.toString()).execute(params).compose(rows -> {
+      Set<String> inserted = new HashSet<>();
+      rows.forEach(row -> inserted.add(key(row.getString("origin"), row.getString("envelope_id"))));
+      List<Future<?>> lookups = new ArrayList<>();
+      Map<String, JsonObject> recorded = new HashMap<>();
+      Set<String> looked = new HashSet<>();
       for (JsonObject envelope : envelopes) {
-        // remove(): a second copy in the same group is a repetition, not new.
-        fresh.add(inserted.remove(sender(envelope) + "\n" + envelope.getString("id")));
+        String key = key(sender(envelope), envelope.getString("id"));
+        if (!inserted.contains(key) && looked.add(key)) {
+          lookups.add(SqlTemplate.forQuery(conn, "SELECT outcome FROM inbound_envelopes WHERE origin = #{o} AND envelope_id = #{i}")
+              .execute(Map.of("o", sender(envelope), "i", envelope.getString("id")))
+              .onSuccess(found -> found.forEach(row -> {
+                String outcome = row.getString("outcome");
+                if (outcome != null) {
+                  recorded.put(key, new JsonObject(outcome));
+                }
+              })));
+        }
       }
-      return fresh;
+      return Future.all(lookups).map(recorded);
     });
+  }
+
+  private static String key(String origin, String id) {
+    return origin + "\n" + id;
   }
 
   private static String sender(JsonObject envelope) {
     return envelope.getJsonObject("from").getString("domain").toLowerCase();
-  }
-
-  private static JsonObject problem(Problem problem) {
-    return problem.toJson(null);
   }
 }

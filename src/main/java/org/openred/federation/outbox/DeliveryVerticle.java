@@ -29,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Delivers the outbox (PROTOCOL.md section 5.3): per destination, in order, one batch on the wire at a time,
+ * Delivers the outbox (PROTOCOL.md section 5.3): per destination, in order (also across retries: the
+ * destination backs off as a whole, behind its oldest envelope), one batch on the wire at a time,
  * up to 100 envelopes under one signed {@code PUT /transactions/{txnId}} whose id is derived from
  * the rows, so a batch resent after a crash is recognised by the receiver. 2xx per envelope:
  * delivered; 4xx other than 408/429: final (failed, logged, counted); anything else and network
@@ -160,14 +161,21 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * The next batch in order. A destination waits as a whole: while the oldest pending envelope is not
+   * due (it is backing off), nothing after it is sent either, so order holds across retries and restarts.
+   */
   private Future<List<Row>> select(String destination, long afterSeq) {
     return SqlTemplate.forQuery(services.database().pool(),
-            "SELECT seq, envelope_id, body, attempts, created_at FROM outbox WHERE status = 'pending' AND destination = #{d} "
-                + "AND next_attempt_at <= #{now} AND seq > #{after} ORDER BY seq LIMIT " + BATCH)
-        .execute(Map.of("d", destination, "now", System.currentTimeMillis(), "after", afterSeq))
+            "SELECT seq, envelope_id, body, attempts, created_at, next_attempt_at FROM outbox WHERE status = 'pending' "
+                + "AND destination = #{d} AND seq > #{after} ORDER BY seq LIMIT " + BATCH)
+        .execute(Map.of("d", destination, "after", afterSeq))
         .map(rows -> {
           List<Row> batch = new ArrayList<>();
           rows.forEach(batch::add);
+          if (afterSeq == 0 && !batch.isEmpty() && batch.get(0).getLong("next_attempt_at") > System.currentTimeMillis()) {
+            return List.of();
+          }
           return batch;
         });
   }

@@ -99,7 +99,13 @@ public final class RequestVerifier {
   private Future<byte[]> checkSignature(SignedRequest request, byte[] body, List<byte[]> candidates, byte[] base, byte[] signature) {
     String digest = request.header().apply("Content-Digest");
     return checks.keyThatSigned(candidates, () -> {
-      if (body != null && body.length > 0 && !ContentDigest.matches(digest, body)) {
+      boolean matches;
+      try {
+        matches = body == null || body.length == 0 || ContentDigest.matches(digest, body);
+      } catch (MalformedSignatureException e) {
+        throw invalid("Content-Digest: " + e.getMessage());
+      }
+      if (!matches) {
         throw invalid("Content-Digest does not match the body");
       }
       return base;
