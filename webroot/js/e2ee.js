@@ -103,10 +103,28 @@ async function hkdf(ikm, salt, info) {
 }
 
 async function x25519(privateKey, publicRaw) {
-  const peer = await subtle.importKey('raw', publicRaw, { name: 'X25519' }, false, []);
-  const shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256));
-  if (shared.every(b => b === 0)) throw new E2eeError('malformed', 'small-order public key');
+  let shared;
+  try {
+    const peer = await subtle.importKey('raw', publicRaw, { name: 'X25519' }, false, []);
+    shared = new Uint8Array(await subtle.deriveBits({ name: 'X25519', public: peer }, privateKey, 256));
+  } catch (e) {
+    // Some engines refuse a small-order key themselves; the reason is the same.
+    throw new E2eeError('weak-key', 'small-order X25519 public key');
+  }
+  if (shared.every(b => b === 0)) throw new E2eeError('weak-key', 'small-order X25519 public key');
   return shared;
+}
+
+// The y coordinates (mod p) of Ed25519's small-order points, whatever their encoding: under such a
+// sender key one signature would verify for many messages.
+const P25519 = (1n << 255n) - 19n;
+const Y_ORDER_8 = 0x5fc536d880238b13933c6d305acdfd5f098eff289f4c345b027b2c28f95e826n;
+const SMALL_ORDER_Y = [0n, 1n, P25519 - 1n, Y_ORDER_8, P25519 - Y_ORDER_8];
+
+export function isWeakSigningKey(raw) {
+  let y = 0n;
+  for (let i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? raw[i] & 0x7f : raw[i]);
+  return SMALL_ORDER_Y.includes(y % P25519);
 }
 
 async function aesGcm(mode, key, nonce, data, aad) {
@@ -148,7 +166,9 @@ export async function decryptMessage(payload, sessionKey, senderSig) {
   const nonce = b64u.decode(payload.nonce, 12);
   const ciphertext = b64u.decode(payload.ciphertext);
   const ad = text.encode(jcs(payload.associatedData));
-  const key = await subtle.importKey('raw', b64u.decode(senderSig, 32), { name: 'Ed25519' }, false, ['verify']);
+  const senderKey = b64u.decode(senderSig, 32);
+  if (isWeakSigningKey(senderKey)) throw new E2eeError('weak-key', 'the sender\'s signing key is of small order: nothing it signs can be trusted');
+  const key = await subtle.importKey('raw', senderKey, { name: 'Ed25519' }, false, ['verify']);
   if (!await subtle.verify({ name: 'Ed25519' }, key, b64u.decode(payload.signature, 64), concat(nonce, ciphertext, ad))) {
     throw new E2eeError('bad-signature', 'the signature is not the sender\'s: the message may have been forged');
   }

@@ -37,6 +37,32 @@ if (process.argv[2] === 'make') {
     outcome.tampered = e.code;
   }
   console.log(JSON.stringify(outcome));
+} else if (process.argv[2] === 'weak') {
+  // {sig: [hex...], dh: [hex...]} -> {sig: [code...], dh: [code...]}: what the browser says of each key.
+  const identity = await e2ee.generateIdentity();
+  const hex = h => Uint8Array.from(h.match(/../g), b => parseInt(b, 16));
+  const b64 = bytes => Buffer.from(bytes).toString('base64url');
+  const payload = await e2ee.encryptMessage(identity, e2ee.newSessionKey(), {
+    conversationId: 'weak', senderId: 'x@a.test', keyVersion: 1, messageId: 'w', sentAt: new Date().toISOString()
+  }, 'x');
+  const outcome = { sig: [], dh: [] };
+  for (const key of input.sig) {
+    try {
+      await e2ee.decryptMessage(payload, e2ee.newSessionKey(), b64(hex(key)));
+      outcome.sig.push('accepted');
+    } catch (e) {
+      outcome.sig.push(e.code ?? String(e));
+    }
+  }
+  for (const key of input.dh) {
+    try {
+      await e2ee.wrapSessionKey(e2ee.newSessionKey(), 'weak', 1, 'x@a.test', b64(hex(key)));
+      outcome.dh.push('accepted');
+    } catch (e) {
+      outcome.dh.push(e.code ?? String(e));
+    }
+  }
+  console.log(JSON.stringify(outcome));
 } else {
   console.error('usage: interop.mjs make|read');
   process.exit(2);

@@ -50,6 +50,8 @@ public record OpenRedConfig(
     ClusterConfig cluster,
     long bodyLimit,
     int requestTimeoutSeconds,
+    int headerTimeoutSeconds,
+    int connectionsPerAddress,
     int clockSkewSeconds,
     String logLevel,
     Optional<byte[]> masterKeySecret) {
@@ -117,6 +119,8 @@ public record OpenRedConfig(
     }
     long bodyLimit = s.integer(Option.BODY_LIMIT, 1_048_576, 1024, 1L << 30);
     int requestTimeout = s.integer(Option.REQUEST_TIMEOUT, 30, 1, 3600);
+    int headerTimeout = s.integer(Option.HEADER_TIMEOUT, 10, 1, 3600);
+    int connectionsPerAddress = s.integer(Option.CONNECTIONS_PER_ADDRESS, 256, 1, 1_000_000);
     int clockSkew = s.integer(Option.CLOCK_SKEW, 300, 1, 86_400);
     String logLevel = s.raw(Option.LOG_LEVEL).map(v -> v.toLowerCase(Locale.ROOT)).orElse("info");
     if (!LOG_LEVELS.contains(logLevel)) {
@@ -125,7 +129,7 @@ public record OpenRedConfig(
     Optional<byte[]> masterKey = s.envOnly(Option.MASTER_KEY).map(OpenRedConfig::masterKey);
     return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, heartbeat, storage, redis, dns,
         peers, allow, deny, federationRate, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
-        bodyLimit, requestTimeout, clockSkew, logLevel, masterKey);
+        bodyLimit, requestTimeout, headerTimeout, connectionsPerAddress, clockSkew, logLevel, masterKey);
   }
 
   private static URI httpUrl(Option option, String value) {

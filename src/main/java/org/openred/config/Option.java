@@ -36,6 +36,8 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option CLUSTER_CONFIG = of("cluster-config", "FILE", "conf/cluster.xml", "Hazelcast configuration");
   public static final Option BODY_LIMIT = of("body-limit", "BYTES", "1048576", "largest request body accepted");
   public static final Option REQUEST_TIMEOUT = of("request-timeout", "SECONDS", "30", "longest a client may take to send a request");
+  public static final Option HEADER_TIMEOUT = of("header-timeout", "SECONDS", "10", "longest a client may take to send a request's head");
+  public static final Option CONNECTIONS_PER_ADDRESS = of("connections-per-address", "N", "256", "open connections one client address may hold");
   public static final Option CLOCK_SKEW = of("clock-skew", "SECONDS", "300", "accepted clock difference of signed requests");
   public static final Option LOG_LEVEL = of("log-level", "LEVEL", "info", "error, warn, info, debug or trace");
   public static final Option MASTER_KEY = new Option("master-key", "B64U", "data/master.key",
@@ -43,7 +45,8 @@ public record Option(String name, String valueHint, String defaultText, String h
 
   public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, REGISTRY_HEARTBEAT, DB,
       REDIS, DNS, PEERS, FEDERATION_ALLOW, FEDERATION_DENY, FEDERATION_RATE, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
-      CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, CLOCK_SKEW, LOG_LEVEL, MASTER_KEY);
+      CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, HEADER_TIMEOUT, CONNECTIONS_PER_ADDRESS, CLOCK_SKEW, LOG_LEVEL,
+      MASTER_KEY);
 
   private static Option of(String name, String hint, String defaultText, String help) {
     return new Option(name, hint, defaultText, help, false);

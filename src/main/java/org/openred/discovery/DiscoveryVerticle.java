@@ -138,12 +138,11 @@ public final class DiscoveryVerticle extends VerticleBase {
     List<Future<Candidate>> resolved = new ArrayList<>();
     for (Dns.Srv srv : ordered) {
       String target = srv.target().endsWith(".") ? srv.target().substring(0, srv.target().length() - 1) : srv.target();
-      // SRV names https; plain http is used only where it is allowed anyway: loopback targets or --insecure-http.
-      resolved.add(services.dns().addresses(target).map(addresses -> {
-        boolean plain = services.config().insecureHttp() || org.openred.net.AddressPolicy.allLoopback(addresses);
-        return new Candidate(URI.create((plain ? "http://" : "https://") + target + ":" + srv.port()), "dns",
-            Math.max(1, srv.ttlSeconds()), false);
-      }).recover(failure -> Future.succeededFuture(null)));
+      // SRV names https (PROTOCOL.md section 3), on loopback too; plain http only when the operator said --insecure-http.
+      String scheme = services.config().insecureHttp() ? "http://" : "https://";
+      resolved.add(services.dns().addresses(target)
+          .map(addresses -> new Candidate(URI.create(scheme + target + ":" + srv.port()), "dns", Math.max(1, srv.ttlSeconds()), false))
+          .recover(failure -> Future.succeededFuture(null)));
     }
     return Future.join(resolved).transform(ignored -> Future.succeededFuture(
         resolved.stream().filter(f -> f.succeeded() && f.result() != null).map(Future::result).toList()));

@@ -149,11 +149,14 @@ public final class ConversationsVerticle extends VerticleBase {
     });
   }
 
-  /** {caller, conversationId} -> {keys: [{keyVersion, encryptedSessionKey}]}: only the caller's own. */
+  /**
+   * {caller, conversationId} -> {keys: [{keyVersion, encryptedSessionKey}]}: only the caller's own, and
+   * only while the caller takes part (a removed member gets 404, like on every other route).
+   */
   private Future<JsonObject> keysOf(JsonObject body) {
     String caller = body.getString("caller");
     String id = ConversationRules.conversationId(body.getValue("conversationId"));
-    return participant(id, caller, false).compose(ignored -> rows(SqlTemplate.forQuery(services.database().pool(),
+    return participant(id, caller, true).compose(ignored -> rows(SqlTemplate.forQuery(services.database().pool(),
             "SELECT key_version, encrypted_session_key FROM conversation_keys WHERE conversation_id = #{id} AND user_id = #{u} "
                 + "ORDER BY key_version").execute(Map.of("id", id, "u", caller))))
         .map(rows -> {

@@ -23,6 +23,9 @@ import org.openred.registry.RegistryClientVerticle;
 import org.openred.registry.RegistryVerticle;
 import org.openred.store.Database;
 import org.openred.store.Migrations;
+import org.openred.store.PrivateFiles;
+import org.openred.config.StartupFailure;
+import org.openred.web.ConnectionGuard;
 import org.openred.web.HttpVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -99,6 +102,13 @@ public final class OpenRedNode {
 
   private static Future<OpenRedNode> deploy(Vertx vertx, OpenRedConfig config) {
     String instanceId = UUID.randomUUID().toString();
+    if (usesDataDirectory(config)) {
+      try {
+        PrivateFiles.directory(config.dataDir());
+      } catch (java.io.IOException e) {
+        return Future.failedFuture(new StartupFailure("cannot prepare the data directory " + config.dataDir() + ": " + e.getMessage()));
+      }
+    }
     return Database.open(vertx, config.storage()).compose(database -> vertx.executeBlocking(() -> {
       // Reads files (the resolver configuration, trust stores): not on an event loop.
       Dns dns = new Dns(vertx, config);
@@ -110,6 +120,7 @@ public final class OpenRedNode {
 
   private static Future<OpenRedNode> deployVerticles(Vertx vertx, OpenRedConfig config, String instanceId, NodeServices services) {
     Database database = services.database();
+    ConnectionGuard guard = new ConnectionGuard(config);
     return Migrations.migrate(database)
           .compose(version -> vertx.deployVerticle(new CryptoSandboxVerticle(config, database)))
           .compose(ignored -> vertx.deployVerticle(() -> new NodeVerticle(config, instanceId), new DeploymentOptions()))
@@ -117,7 +128,7 @@ public final class OpenRedNode {
               ? vertx.deployVerticle(() -> new RegistryVerticle(config, database, services.cache(), services.http(), services.clock()),
                   new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors()))
               : Future.succeededFuture())
-          .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(services),
+          .compose(ignored -> vertx.deployVerticle(() -> new HttpVerticle(services, guard),
               new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors())))
           .compose(ignored -> config.role().runsNode()
               ? vertx.deployVerticle(new DiscoveryVerticle(services))
@@ -139,6 +150,13 @@ public final class OpenRedNode {
           })
           .recover(failure -> services.close().transform(ignored -> database.close())
               .transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** The data directory holds the SQLite database or the master key secret when they are not configured elsewhere. */
+  private static boolean usesDataDirectory(OpenRedConfig config) {
+    boolean sqliteInside = config.storage().engine() == StorageConfig.Engine.SQLITE
+        && config.dataDir().toAbsolutePath().normalize().equals(config.storage().sqliteFile().toAbsolutePath().normalize().getParent());
+    return sqliteInside || config.masterKeySecret().isEmpty();
   }
 
   /** Undeploys every verticle, closes storage and Vert.x (and leaves the cluster). */

@@ -84,9 +84,15 @@ public final class Database {
   private static Database sqlite(Vertx vertx, StorageConfig config) {
     Path file = config.sqliteFile().toAbsolutePath();
     try {
-      Files.createDirectories(file.getParent());
+      if (!Files.isDirectory(file.getParent())) {
+        PrivateFiles.directory(file.getParent()); // a directory it did not make (sqlite:/tmp/x.db, say) is left as it is
+      }
+      // SQLite gives its -wal and -shm files the database file's mode: an owner-only database keeps them owner-only.
+      PrivateFiles.file(file);
+      PrivateFiles.existingFile(Path.of(file + "-wal"));
+      PrivateFiles.existingFile(Path.of(file + "-shm"));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot create directory " + file.getParent());
+      throw new IllegalStateException("cannot prepare " + file + ": " + e.getMessage());
     }
     SQLiteConfig sqlite = new SQLiteConfig();
     sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);

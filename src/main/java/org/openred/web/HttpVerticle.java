@@ -23,6 +23,7 @@ import org.openred.accounts.AccountsRoutes;
 import org.openred.federation.inbound.FederationRoutes;
 import org.openred.messaging.ConversationsRoutes;
 import org.openred.net.AddressPolicy;
+import org.openred.node.ClientNoiseFilter;
 import org.openred.node.NodeServices;
 import org.openred.node.Readiness;
 import org.openred.node.Software;
@@ -46,13 +47,15 @@ public final class HttpVerticle extends VerticleBase {
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
   private final NodeServices services;
+  private final ConnectionGuard guard;
   private final OpenRedConfig config;
   private final Database database;
   private NodePublicKeys keys;
   private JsonObject wellKnown;
 
-  public HttpVerticle(NodeServices services) {
+  public HttpVerticle(NodeServices services, ConnectionGuard guard) {
     this.services = services;
+    this.guard = guard;
     this.config = services.config();
     this.database = services.database();
   }
@@ -64,7 +67,9 @@ public final class HttpVerticle extends VerticleBase {
       wellKnown = wellKnownDocument(config, keys);
       HttpServer server = vertx.createHttpServer(serverOptions());
       Router router = router();
+      server.connectionHandler(connection -> guard.opened(vertx, connection));
       return server.requestHandler(request -> {
+        guard.headReceived(vertx, request);
         // Checked before routing: a path or query that cannot be decoded would fail inside the router as a 500.
         if (!UriSyntax.wellEncoded(request.path()) || !UriSyntax.wellEncoded(request.query())) {
           Problem problem = new Problem(400, "malformed-uri", "the path or query holds a malformed percent-encoding");
@@ -79,7 +84,10 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServerOptions serverOptions() {
     HttpServerOptions options = new HttpServerOptions()
         .setTcpNoDelay(true)
-        .setIdleTimeout(60)
+        .setIdleTimeout(ConnectionGuard.IDLE_TIMEOUT_SECONDS)
+        // HTTP/1.1 only: with cleartext HTTP/2 detection on, Vert.x makes the connection (and calls the
+        // connection handler that times the request head) only once a first head is decoded.
+        .setHttp2ClearTextEnabled(false)
         .setMaxHeaderSize(16 * 1024)
         .setMaxFormAttributeSize(0)
         .setCompressionSupported(true);
@@ -262,6 +270,13 @@ public final class HttpVerticle extends VerticleBase {
       ctx.response().putHeader("Retry-After", "5");
     } else if (failure == null && ctx.statusCode() >= 400) {
       problem = Problem.of(ctx.statusCode());
+    } else if (ClientNoiseFilter.clientFault(failure)) {
+      // The client hung up or reset the connection mid-request: its doing, and nobody is left to answer.
+      LOG.debug("{} {}: the client went away ({})", ctx.request().method(), ctx.request().path(), failure.toString());
+      if (!ctx.response().closed()) {
+        ctx.response().reset();
+      }
+      return;
     } else {
       String incident = UUID.randomUUID().toString();
       LOG.error("Internal error {} on {} {}", incident, ctx.request().method(), ctx.request().path(), failure);

@@ -11,6 +11,7 @@ import org.openred.config.Role;
 import org.openred.node.OpenRedNode;
 import org.openred.testing.Dnsmasq;
 import org.openred.testing.FakeNode;
+import org.openred.testing.TestCa;
 import org.openred.testing.TestNodes;
 
 import java.net.URI;
@@ -63,21 +64,28 @@ class DiscoveryTest {
   }
 
   @Test
-  @DisplayName("A node is found through DNS SRV alone, in priority order past a dead target, with the SRV TTL")
+  @DisplayName("An HTTPS node on loopback is found through DNS SRV alone, in priority order past a dead target, with the SRV TTL")
   void srvDiscovery() throws Exception {
-    TestNodes.Spec bSpec = new TestNodes.Spec().flag(Option.DOMAIN, "b.test");
+    Path certs = TestNodes.tempDir("srv-certs");
+    cleanup.add(() -> TestNodes.deleteRecursively(certs));
+    TestCa ca = new TestCa(certs);
+    Path[] cert = ca.issue("nodeb", "nodeb.test");
+    TestNodes.Spec bSpec = new TestNodes.Spec().flag(Option.DOMAIN, "b.test")
+        .flag(Option.TLS_CERT, cert[0].toString()).flag(Option.TLS_KEY, cert[1].toString());
+    bSpec.flag(Option.PUBLIC_URL, "https://nodeb.test:" + bSpec.port());
     int deadPort = TestNodes.freePort();
     dns.host("nodeb.test", "127.0.0.1").host("dead.test", "127.0.0.1").ttl(2)
         .srv("_openred._tcp.b.test", "dead.test", deadPort, 0, 10)
         .srv("_openred._tcp.b.test", "nodeb.test", bSpec.port(), 1, 10).start();
     OpenRedNode b = node(bSpec);
-    OpenRedNode a = node(new TestNodes.Spec().flag(Option.DOMAIN, "a.test"));
+    OpenRedNode a = node(new TestNodes.Spec().flag(Option.DOMAIN, "a.test").flag(Option.TRUST_CA, ca.caPem().toString()));
 
     JsonObject found = resolve(a, "b.test", false);
     assertEquals(b.keys().nodeId(), found.getString("node_id"));
     assertEquals("dns", found.getString("source"));
-    assertEquals("http://nodeb.test:" + bSpec.port(), found.getString("base_url"));
-    assertEquals("http://nodeb.test:" + bSpec.port() + "/federation/v1", found.getString("federation_url"));
+    // SRV means https (PROTOCOL.md section 3), a loopback target included.
+    assertEquals("https://nodeb.test:" + bSpec.port(), found.getString("base_url"));
+    assertEquals("https://nodeb.test:" + bSpec.port() + "/federation/v1", found.getString("federation_url"));
     assertEquals(2, found.getLong("ttl"));
     assertEquals(b.keys().agreementPublicKey(), found.getJsonObject("dh_key").getString("public_key"));
 
@@ -100,7 +108,8 @@ class DiscoveryTest {
         .srv("_openred._tcp.c.test", "nodec.test", cSpec.port(), 0, 0)
         .txt("_openred-key.b.test", "v=openred1; k=ed25519; p=" + b.keys().signingPublicKey())
         .txt("_openred-key.c.test", "v=openred1; k=ed25519; p=" + b.keys().signingPublicKey()).start();
-    OpenRedNode a = node(new TestNodes.Spec().flag(Option.DOMAIN, "a.test"));
+    // These nodes serve plain http: SRV targets are reached so only when the operator allows it.
+    OpenRedNode a = node(new TestNodes.Spec().flag(Option.DOMAIN, "a.test").flag(Option.INSECURE_HTTP, "true"));
     assertEquals(b.keys().nodeId(), resolve(a, "b.test", false).getString("node_id"));
     ReplyException refused = refusal(a, "c.test", false);
     assertEquals(502, refused.failureCode());

@@ -46,14 +46,18 @@ public final class TestCa {
     return dir.resolve("ca.pem");
   }
 
-  /** Issues a server certificate for 127.0.0.1 and localhost; answers {certificate PEM, key PEM}. */
-  public Path[] issue(String name) throws Exception {
+  /** Issues a server certificate for 127.0.0.1, localhost and the given names; answers {certificate PEM, key PEM}. */
+  public Path[] issue(String name, String... dnsNames) throws Exception {
+    java.util.List<GeneralName> names = new java.util.ArrayList<>(java.util.List.of(
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")));
+    for (String dnsName : dnsNames) {
+      names.add(new GeneralName(GeneralName.dNSName, dnsName));
+    }
     KeyPair keys = keyPair();
     Instant now = Instant.now();
     X509CertificateHolder cert = new JcaX509v3CertificateBuilder(caCert.getSubject(), BigInteger.valueOf(serial++),
         Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), new X500Name("CN=" + name), keys.getPublic())
-        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}))
+        .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(new GeneralName[0])))
         .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
         .build(signer(caKeys.getPrivate()));
     Path certFile = dir.resolve(name + ".crt.pem");

@@ -56,4 +56,27 @@ class BrowserCryptoInteropTest {
     assertEquals("grüße aus Java 🌍", read.getString("plaintext"), read.encode());
     assertEquals("bad-signature", read.getString("tampered"), "a changed ciphertext is refused, and the reason is said");
   }
+
+  @Test
+  @DisplayName("The browser's crypto refuses small-order Ed25519 sender keys and X25519 keys (all-zero output) as weak-key")
+  void weakKeys() throws Exception {
+    io.vertx.core.json.JsonArray sig = new io.vertx.core.json.JsonArray()
+        .add("0100000000000000000000000000000000000000000000000000000000000000")
+        .add("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f")
+        .add("0000000000000000000000000000000000000000000000000000000000000000")
+        .add("26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05")
+        .add("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa")
+        .add("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    io.vertx.core.json.JsonArray dh = new io.vertx.core.json.JsonArray()
+        .add("0000000000000000000000000000000000000000000000000000000000000000")
+        .add("0100000000000000000000000000000000000000000000000000000000000000")
+        .add("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b800")
+        .add("5f9c95bca3508c24b1d0b1559c83ef5b04445cc4581c8e86d8224eddd09f1157")
+        .add("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f");
+    JsonObject outcome = node("weak", new JsonObject().put("sig", sig).put("dh", dh));
+    outcome.getJsonArray("sig").forEach(code -> assertEquals("weak-key", code, outcome.encode()));
+    outcome.getJsonArray("dh").forEach(code -> assertEquals("weak-key", code, outcome.encode()));
+    assertEquals(sig.size(), outcome.getJsonArray("sig").size());
+    assertEquals(dh.size(), outcome.getJsonArray("dh").size());
+  }
 }
