@@ -17,6 +17,7 @@ USER openred
 VOLUME /data
 EXPOSE 8080
 ENV OPENRED_DATA=/data \
+    OPENRED_HTTP_HOST=0.0.0.0 \
     OPENRED_CLUSTER_CONFIG=/app/conf/cluster.xml \
     JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xmx64m -Xss512k -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m"
 HEALTHCHECK --interval=30s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080 && printf 'GET /api/v1/health HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q ' 200 ' <&3"]

@@ -68,6 +68,12 @@ public final class Main {
           out.printf("  %-9s %-24s %s%n", node.config().role().wireName(), node.config().domain(), node.config().publicUrl());
         }
         out.println("Data in " + first.dataDir().getParent() + "; nodes register with the registry and know each other.");
+        Demo.DemoUser alice = demo.users().get(0);
+        Demo.DemoUser bob = demo.users().get(1);
+        out.println();
+        out.println("Open " + alice.url() + " and sign in as alice, password " + alice.password() + ";");
+        out.println("open " + bob.url() + " in another window and sign in as bob, password " + bob.password() + ".");
+        out.println("Then, as alice, start a conversation with " + bob.userId() + ".");
         stopOnShutdown(demo::close);
         return 0;
       }
@@ -75,6 +81,11 @@ public final class Main {
       setLogLevel(config.logLevel());
       OpenRedNode node = OpenRedNode.start(config).toCompletionStage().toCompletableFuture().join();
       stopOnShutdown(node::close);
+      if (config.role().runsNode()) {
+        out.println("OpenRed is ready: open " + config.publicUrl() + "/ in a browser (Ctrl-C stops it).");
+      } else {
+        out.println("The OpenRed registry is ready at " + config.publicUrl() + "/api/v1 (Ctrl-C stops it).");
+      }
       return 0;
     } catch (StartupFailure e) {
       err.println("openred: " + e.getMessage());

@@ -83,7 +83,10 @@ public record OpenRedConfig(
   private static OpenRedConfig build(Role role, Sources s) {
     Path dataDir = Path.of(s.raw(Option.DATA).orElse("data"));
     int httpPort = s.integer(Option.HTTP_PORT, 8080, 1, 65535);
-    String httpHost = s.raw(Option.HTTP_HOST).orElse("0.0.0.0");
+    // An unconfigured node (localhost domain and URL) is for this machine only: it listens on loopback.
+    // Naming a domain, a public URL or an address says it is meant to be reached, as before.
+    boolean addressed = s.raw(Option.DOMAIN).isPresent() || s.raw(Option.PUBLIC_URL).isPresent();
+    String httpHost = s.raw(Option.HTTP_HOST).orElse(addressed ? "0.0.0.0" : "127.0.0.1");
     String domain = s.raw(Option.DOMAIN).map(d -> d.toLowerCase(Locale.ROOT)).orElse("localhost:" + httpPort);
     if (!FederationDomain.isValid(domain)) {
       throw new ConfigException(Option.DOMAIN.flagName() + ": '" + domain + "' is not a host name with an optional :port");

@@ -11,7 +11,8 @@ public record Option(String name, String valueHint, String defaultText, String h
 
   public static final Option CONFIG = of("config", "FILE", "none", "JSON config file (see conf/openred.json)");
   public static final Option DATA = of("data", "DIR", "./data", "data directory: SQLite database, master key secret");
-  public static final Option HTTP_HOST = of("http-host", "ADDR", "0.0.0.0", "address the HTTP server binds to");
+  public static final Option HTTP_HOST = of("http-host", "ADDR", "127.0.0.1 (0.0.0.0 with --domain or --public-url)",
+      "address the HTTP server binds to");
   public static final Option HTTP_PORT = of("http-port", "N", "8080", "HTTP port");
   public static final Option DOMAIN = of("domain", "NAME", "localhost:<port>", "federation domain, host with optional :port");
   public static final Option PUBLIC_URL = of("public-url", "URL", "http://<domain>", "URL at which other nodes and browsers reach this node");

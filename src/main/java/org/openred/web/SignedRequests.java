@@ -21,6 +21,13 @@ public final class SignedRequests {
     Set<String> names = new LinkedHashSet<>();
     names.add(services.config().domain());
     names.add(SignedRequest.authority(publicUrl.getScheme(), publicUrl.getHost(), publicUrl.getPort()));
+    String host = publicUrl.getHost() == null ? "" : publicUrl.getHost().replaceAll("^\\[|]$", "");
+    if (host.equalsIgnoreCase("localhost") || org.openred.net.AddressPolicy.isLoopbackLiteral(host)) {
+      // A loopback URL names this machine whichever loopback name a caller uses: localhost, 127.0.0.1 and [::1] are one server.
+      for (String alias : new String[] {"localhost", "127.0.0.1", "[::1]"}) {
+        names.add(SignedRequest.authority(publicUrl.getScheme(), alias, publicUrl.getPort()));
+      }
+    }
     this.authorities = Set.copyOf(names);
   }
 

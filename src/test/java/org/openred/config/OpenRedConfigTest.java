@@ -119,4 +119,14 @@ class OpenRedConfigTest {
     OpenRedConfig config = load(Map.of(Option.DB, "postgresql://user:hunter2@db.local:5432/openred"), new HashMap<>());
     assertEquals("postgresql://user:***@db.local:5432/openred", config.storage().describe());
   }
+
+  @Test
+  @DisplayName("An unconfigured node listens on loopback only; a domain, a public URL or an address makes it listen as asked")
+  void loopbackByDefault() {
+    assertEquals("127.0.0.1", load(Map.of(), Map.of()).httpHost());
+    assertEquals("0.0.0.0", load(Map.of(Option.DOMAIN, "a.example"), Map.of()).httpHost());
+    assertEquals("0.0.0.0", load(Map.of(), Map.of("OPENRED_PUBLIC_URL", "https://a.example")).httpHost());
+    assertEquals("0.0.0.0", load(Map.of(Option.HTTP_HOST, "0.0.0.0"), Map.of()).httpHost());
+    assertEquals("192.0.2.1", load(Map.of(Option.HTTP_HOST, "192.0.2.1"), Map.of()).httpHost());
+  }
 }

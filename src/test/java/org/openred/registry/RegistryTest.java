@@ -291,4 +291,43 @@ class RegistryTest {
     JsonObject wellKnown = new JsonObject(FakeNode.get(url("/.well-known/openred-registry")).body());
     assertEquals(32, B64u.decode(wellKnown.getJsonArray("keys").getJsonObject(0).getString("public_key")).length);
   }
+
+  @Test
+  @DisplayName("A registry started with the default localhost URL takes nodes that address it as 127.0.0.1 or localhost")
+  void loopbackAliases() {
+    Path dir = TestNodes.tempDir("registry-default");
+    dirs.add(dir);
+    TestNodes.Spec spec = new TestNodes.Spec().role(Role.REGISTRY).dataDir(dir).flag(Option.ALLOW_PRIVATE_URLS, "true");
+    registryPort = spec.port();
+    OpenRedNode registry = spec.start();
+    cleanup.add(() -> await(registry.close()));
+    assertEquals("localhost:" + registryPort, registry.config().domain());
+    FakeNode a = fake("a.test");
+    assertEquals(201, register(a, a.registration()).statusCode(), "signed for 127.0.0.1:" + registryPort);
+    FakeNode b = fake("b.test");
+    URI byName = URI.create("http://localhost:" + registryPort + "/api/v1/nodes/register");
+    byte[] body = b.registration().toBuffer().getBytes();
+    assertEquals(201, FakeNode.post(byName, b.sign("POST", byName, body), body).statusCode(), "signed for localhost:" + registryPort);
+    URI elsewhere = URI.create("http://127.0.0.2:" + registryPort + "/api/v1/nodes/register");
+    RawHttp.Response other = RawHttp.postAs(registryPort, "127.0.0.2:" + registryPort, elsewhere.getPath(), b.sign("POST", elsewhere, body), body);
+    assertEquals(401, other.status(), "another loopback address is another server");
+  }
+
+  @Test
+  @DisplayName("An api_url that redirects, or redirects to itself, is the caller's problem: 400 naming its api_url, not 502")
+  void redirectingApiUrl() {
+    registry(StorageEngines.SQLITE, true);
+    FakeNode a = fake("a.test");
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    cleanup.add(() -> await(vertx.close()));
+    int port = TestNodes.freePort();
+    await(vertx.createHttpServer().requestHandler(request -> request.response().setStatusCode(302)
+        .putHeader("Location", request.path().startsWith("/loop") ? request.path() : a.apiUrl() + request.path()).end())
+        .listen(port, "127.0.0.1"));
+    for (String apiUrl : new String[] {"http://127.0.0.1:" + port, "http://127.0.0.1:" + port + "/loop"}) {
+      HttpResponse<String> refused = register(a, a.registration().put("api_url", apiUrl));
+      assertProblem(400, "api-url-error", refused);
+      assertTrue(new JsonObject(refused.body()).getString("detail").contains(apiUrl), refused.body());
+    }
+  }
 }
