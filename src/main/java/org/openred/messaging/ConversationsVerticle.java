@@ -316,21 +316,10 @@ public final class ConversationsVerticle extends VerticleBase {
 
   // ---- envelopes from other nodes ---------------------------------------------------------------
 
-  /** The last envelope being applied per conversation: the next one of that conversation waits for it. */
-  private final Map<String, Future<JsonObject>> applying = new HashMap<>();
+  private final ConversationQueues queues = new ConversationQueues(this::applyInbound, this::applyMessages);
 
-  /**
-   * Envelopes of one conversation are applied one after the other in the order they arrive (a message
-   * right behind the conversation_create that makes its sender a participant must see it); different
-   * conversations are applied side by side.
-   */
   private Future<JsonObject> inbound(JsonObject envelope) {
-    String conversation = envelope.getValue("payload") instanceof JsonObject payload && payload.getValue("conversationId") instanceof String id ? id : "";
-    Future<JsonObject> previous = applying.getOrDefault(conversation, Future.succeededFuture());
-    Future<JsonObject> applied = previous.transform(ignored -> applyInbound(envelope));
-    applying.put(conversation, applied);
-    applied.onComplete(done -> applying.remove(conversation, applied));
-    return applied;
+    return queues.submit(envelope);
   }
 
   /**
@@ -345,7 +334,6 @@ public final class ConversationsVerticle extends VerticleBase {
       return switch (type) {
         case "conversation_create", "conversation_add" -> applyMembership(sender, payload).map(created -> status(created ? 201 : 200));
         case "conversation_rotate" -> applyRotation(sender, payload).map(status(200));
-        case "direct_message" -> applyMessage(sender, payload).map(status(202));
         default -> Future.failedFuture(new Problem(400, "unsupported-envelope-type", "no conversation envelope of type " + type));
       };
     } catch (ClassCastException | NullPointerException e) {
@@ -439,49 +427,139 @@ public final class ConversationsVerticle extends VerticleBase {
     });
   }
 
-  private Future<Void> applyMessage(String sender, JsonObject payload) {
-    String id = ConversationRules.conversationId(payload.getValue("conversationId"));
-    JsonObject message = payload.getJsonObject("payload");
-    JsonObject ad = message.getJsonObject("associatedData");
-    String senderId = ConversationRules.userId(ad.getValue("senderId"));
-    String messageId = (String) ad.getValue("messageId");
-    if (!ConversationRules.domainOf(senderId).equals(sender)) {
-      return Future.failedFuture(new Problem(403, "origin-mismatch", "a node sends only its own users' messages"));
+  /** One direct_message, checked before anything is written: who sent it, in which conversation, under which key version. */
+  private record IncomingMessage(String conversationId, String senderId, String messageId, int keyVersion, JsonObject payload) {
+  }
+
+  private IncomingMessage incomingMessage(JsonObject envelope) {
+    String sender = envelope.getJsonObject("from").getString("domain").toLowerCase();
+    JsonObject payload = envelope.getJsonObject("payload");
+    try {
+      String id = ConversationRules.conversationId(payload.getValue("conversationId"));
+      JsonObject message = payload.getJsonObject("payload");
+      JsonObject ad = message.getJsonObject("associatedData");
+      String senderId = ConversationRules.userId(ad.getValue("senderId"));
+      String messageId = (String) ad.getValue("messageId");
+      if (!ConversationRules.domainOf(senderId).equals(sender)) {
+        throw new Problem(403, "origin-mismatch", "a node sends only its own users' messages");
+      }
+      return new IncomingMessage(id, senderId, messageId, ConversationRules.checkPayload(message, id, senderId, messageId), message);
+    } catch (ClassCastException | NullPointerException e) {
+      throw new Problem(400, "invalid-envelope", "the payload lacks a field a direct_message needs, or has one of the wrong type");
     }
-    int version = ConversationRules.checkPayload(message, id, senderId, messageId);
-    return services.database().pool().withTransaction(conn -> SqlTemplate.forQuery(conn,
-            "SELECT c.key_version FROM conversations c JOIN conversation_participants p ON p.conversation_id = c.conversation_id "
+  }
+
+  /**
+   * Consecutive direct_messages of one conversation in one transaction: each is refused on its own
+   * (its sender not a participant, an older key version, a messageId another sender took) without
+   * costing the others; a repeat is accepted again without a second row. Answers each one's outcome.
+   */
+  private Future<List<Future<JsonObject>>> applyMessages(List<JsonObject> envelopes) {
+    List<Future<JsonObject>> outcomes = new ArrayList<>();
+    List<IncomingMessage> checked = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (JsonObject envelope : envelopes) {
+      try {
+        checked.add(incomingMessage(envelope));
+        positions.add(outcomes.size());
+        outcomes.add(null);
+      } catch (Problem problem) {
+        outcomes.add(Future.failedFuture(problem));
+      }
+    }
+    if (checked.isEmpty()) {
+      return Future.succeededFuture(outcomes);
+    }
+    String id = checked.get(0).conversationId();
+    List<IncomingMessage> created = new ArrayList<>();
+    return services.database().pool().withTransaction(conn -> {
+      Map<String, Integer> versions = new HashMap<>();
+      Future<Void> chain = Future.succeededFuture();
+      for (String senderId : checked.stream().map(IncomingMessage::senderId).distinct().toList()) {
+        chain = chain.compose(ignored -> SqlTemplate.forQuery(conn, "SELECT c.key_version FROM conversations c "
+                + "JOIN conversation_participants p ON p.conversation_id = c.conversation_id "
                 + "WHERE c.conversation_id = #{id} AND p.user_id = #{u} AND p.removed_at IS NULL").execute(Map.of("id", id, "u", senderId))
-        .compose(rows -> {
-          if (rows.size() == 0) {
-            return Future.failedFuture(new Problem(403, "not-a-participant", senderId + " does not take part in " + id));
+            .map(rows -> {
+              versions.put(senderId, rows.size() == 0 ? null : rows.iterator().next().getInteger("key_version"));
+              return null;
+            }));
+      }
+      // One query for the ids already stored, one batched insert for the new ones.
+      Map<String, String> senders = new HashMap<>();
+      chain = chain.compose(ignored -> {
+        StringBuilder in = new StringBuilder();
+        Map<String, Object> params = new HashMap<>();
+        params.put("id", id);
+        for (int i = 0; i < checked.size(); i++) {
+          in.append(i == 0 ? "#{m" : ", #{m").append(i).append('}');
+          params.put("m" + i, checked.get(i).messageId());
+        }
+        return SqlTemplate.forQuery(conn, "SELECT message_id, sender_id FROM messages WHERE conversation_id = #{id} AND message_id IN (" + in + ")")
+            .execute(params).map(rows -> {
+              rows.forEach(row -> senders.put(row.getString("message_id"), row.getString("sender_id")));
+              return null;
+            });
+      });
+      return chain.compose(ignored -> {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        String now = Instant.now().toString();
+        for (int i = 0; i < checked.size(); i++) {
+          IncomingMessage message = checked.get(i);
+          int position = positions.get(i);
+          Integer current = versions.get(message.senderId());
+          String stored = senders.get(message.messageId());
+          if (current == null) {
+            outcomes.set(position, Future.failedFuture(new Problem(403, "not-a-participant", message.senderId() + " does not take part in " + id)));
+          } else if (message.keyVersion() < current) {
+            outcomes.set(position, Future.failedFuture(new Problem(409, "stale-key-version", "a message under an older key version")));
+          } else if (stored != null && !stored.equals(message.senderId())) {
+            outcomes.set(position, Future.failedFuture(new Problem(409, "message-id-taken", "another sender used this messageId")));
+          } else {
+            if (stored == null) {
+              senders.put(message.messageId(), message.senderId());
+              created.add(message);
+              rows.add(Map.of("id", id, "m", message.messageId(), "s", message.senderId(), "v", message.keyVersion(),
+                  "p", message.payload().encode(), "now", now));
+            }
+            outcomes.set(position, Future.succeededFuture(status(202)));
           }
-          if (version < rows.iterator().next().getInteger("key_version")) {
-            return Future.failedFuture(new Problem(409, "stale-key-version", "a message under an older key version"));
-          }
-          return storeMessage(conn, id, messageId, senderId, version, message);
-        }))
-        .compose(created -> created ? currentParticipants(id).map(participants -> {
-          notifyLocal(participants, "message.new", id, new JsonObject().put("messageId", messageId).put("senderId", senderId));
-          return null;
-        }) : Future.succeededFuture());
+        }
+        return rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn, INSERT_MESSAGE).executeBatch(rows).mapEmpty();
+      });
+    }).compose(committed -> created.isEmpty() ? Future.succeededFuture(outcomes) : currentParticipants(id).map(participants -> {
+      created.forEach(message -> notifyLocal(participants, "message.new", id,
+          new JsonObject().put("messageId", message.messageId()).put("senderId", message.senderId())));
+      return outcomes;
+    }));
   }
 
   // ---- storage and helpers ------------------------------------------------------------------
 
+  /** A message this node's user posts: stored once; a repeat of it is no new row; another sender's messageId is 409. */
   private Future<Boolean> storeMessage(SqlConnection conn, String id, String messageId, String sender, int version, JsonObject payload) {
+    return storedSender(conn, id, messageId).compose(stored -> {
+      if (stored != null) {
+        return sender.equals(stored) ? Future.succeededFuture(false)
+            : Future.failedFuture(new Problem(409, "message-id-taken", "another sender used this messageId"));
+      }
+      return insertMessage(conn, id, messageId, sender, version, payload).map(true);
+    });
+  }
+
+  /** Who sent the message with this id in the conversation, or null when there is none. */
+  private static Future<String> storedSender(SqlConnection conn, String id, String messageId) {
     return SqlTemplate.forQuery(conn, "SELECT sender_id FROM messages WHERE conversation_id = #{id} AND message_id = #{m}")
         .execute(Map.of("id", id, "m", messageId))
-        .compose(rows -> {
-          if (rows.size() > 0) {
-            return sender.equals(rows.iterator().next().getString("sender_id")) ? Future.succeededFuture(false)
-                : Future.failedFuture(new Problem(409, "message-id-taken", "another sender used this messageId"));
-          }
-          return SqlTemplate.forUpdate(conn, "INSERT INTO messages (conversation_id, message_id, sender_id, key_version, payload, received_at) "
-                  + "VALUES (#{id}, #{m}, #{s}, #{v}, #{p}, #{now})")
-              .execute(Map.of("id", id, "m", messageId, "s", sender, "v", version, "p", payload.encode(), "now", Instant.now().toString()))
-              .map(true);
-        });
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString("sender_id"));
+  }
+
+  private static final String INSERT_MESSAGE = "INSERT INTO messages (conversation_id, message_id, sender_id, key_version, payload, received_at) "
+      + "VALUES (#{id}, #{m}, #{s}, #{v}, #{p}, #{now})";
+
+  private static Future<Void> insertMessage(SqlConnection conn, String id, String messageId, String sender, int version, JsonObject payload) {
+    return SqlTemplate.forUpdate(conn, INSERT_MESSAGE)
+        .execute(Map.of("id", id, "m", messageId, "s", sender, "v", version, "p", payload.encode(), "now", Instant.now().toString()))
+        .mapEmpty();
   }
 
   private Future<Void> addParticipants(SqlConnection conn, String id, Map<String, String> wrapped, int version, String now) {

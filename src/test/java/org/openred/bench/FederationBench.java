@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.config.Option;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.Chat;
 import org.openred.testing.TestNodes;
 
 import java.nio.file.Path;
@@ -16,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Node A sends signed direct_message envelopes to node B over loopback (both nodes, SQLite, in this
- * JVM): envelopes/s committed at B when A sends as fast as it can, and latency from enqueue at A to
- * commit at B at a steady rate. Run with bench/federation.sh.
+ * Node A sends signed direct_message envelopes of one conversation, alice@a.test to bob@b.test, to
+ * node B over loopback (both nodes, SQLite, in this JVM): messages/s applied at B (stored, applied,
+ * outcome recorded, bob's live event published) when A sends as fast as it can, and latency from
+ * enqueue at A to bob's live event at B at a steady rate. Run with bench/federation.sh.
  */
 public final class FederationBench {
   public static void main(String[] args) throws Exception {
@@ -34,6 +36,8 @@ public final class FederationBench {
     OpenRedNode a = aSpec.start();
     OpenRedNode b = bSpec.start();
     try {
+      TestNodes.await(b.vertx().eventBus().request(Addresses.ACCOUNTS_REGISTER,
+          new JsonObject().put("username", "bob").put("password", "correct horse battery")));
       System.out.printf("machine: %d cores, %s; both nodes and the load in one JVM, SQLite on both sides%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));
       // Warm-up, until the JIT has compiled the hot paths: on two cores its threads compete with the
@@ -43,10 +47,10 @@ public final class FederationBench {
       try (TimedProfile profile = TimedProfile.start()) {
         burstResult = run(a, b, burst, 0);
       }
-      System.out.printf("A->B as fast as A can queue: %d envelopes in %.2f s = %.0f envelopes/s committed at B%n",
+      System.out.printf("A->B as fast as A can queue: %d messages in %.2f s = %.0f messages/s applied at B%n",
           burst, burstResult[0] / 1e9, burst / (burstResult[0] / 1e9));
       long[] steady = run(a, b, rate * seconds, rate);
-      System.out.printf("A->B at a steady %d/s for %d s: enqueue at A to commit at B p50 %.2f ms, p99 %.2f ms%n",
+      System.out.printf("A->B at a steady %d/s for %d s: enqueue at A to applied at B p50 %.2f ms, p99 %.2f ms%n",
           rate, seconds, steady[1] / 1e6, steady[2] / 1e6);
     } finally {
       TestNodes.await(a.close());
@@ -56,22 +60,29 @@ public final class FederationBench {
     }
   }
 
-  /** Sends {@code count} envelopes (at {@code perSecond}, or unpaced when 0); answers {elapsed ns, p50 ns, p99 ns}. */
+  /**
+   * Sends {@code count} messages in a conversation of their own (at {@code perSecond}, or unpaced when
+   * 0); answers {elapsed ns, p50 ns, p99 ns}, timed to bob's live event at B.
+   */
   private static long[] run(OpenRedNode a, OpenRedNode b, int count, int perSecond) throws Exception {
+    long[] sentAt = new long[count];
     long[] latencies = new long[count];
     AtomicInteger received = new AtomicInteger();
     CountDownLatch done = new CountDownLatch(1);
-    String run = Long.toString(System.nanoTime());
-    var consumer = b.vertx().eventBus().<JsonObject>consumer(Addresses.FEDERATION_INBOUND, message -> {
-      JsonObject payload = message.body().getJsonObject("payload");
-      if (run.equals(payload.getString("run"))) {
-        latencies[payload.getInteger("n")] = System.nanoTime() - payload.getLong("t");
+    String conversation = "bench-" + System.nanoTime();
+    var consumer = b.vertx().eventBus().<JsonObject>consumer(Addresses.USER_PREFIX + "bob", message -> {
+      JsonObject event = message.body();
+      if ("message.new".equals(event.getString("type")) && conversation.equals(event.getString("conversationId"))) {
+        int n = Integer.parseInt(event.getString("messageId").substring(1));
+        latencies[n] = System.nanoTime() - sentAt[n];
         if (received.incrementAndGet() == count) {
           done.countDown();
         }
       }
     });
     TestNodes.await(consumer.completion());
+    TestNodes.await(a.vertx().eventBus().request(Addresses.FEDERATION_SEND, message("conversation_create",
+        Chat.create(conversation, "alice@a.test", "bob@b.test"))));
     long start = System.nanoTime();
     List<Future<?>> window = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -82,9 +93,9 @@ public final class FederationBench {
           TimeUnit.NANOSECONDS.sleep(wait);
         }
       }
-      window.add(a.vertx().eventBus().request(Addresses.FEDERATION_SEND, new JsonObject().put("type", "direct_message")
-          .put("to", new JsonObject().put("domain", "b.test"))
-          .put("payload", new JsonObject().put("run", run).put("n", i).put("t", System.nanoTime()))));
+      JsonObject payload = Chat.message(conversation, "alice@a.test", "bob@b.test", i);
+      sentAt[i] = System.nanoTime();
+      window.add(a.vertx().eventBus().request(Addresses.FEDERATION_SEND, message("direct_message", payload)));
       if (window.size() >= 1000) {
         TestNodes.await(Future.all(window));
         window.clear();
@@ -98,5 +109,10 @@ public final class FederationBench {
     TestNodes.await(consumer.unregister());
     Arrays.sort(latencies);
     return new long[] {elapsed, latencies[count / 2], latencies[(int) (count * 0.99)]};
+  }
+
+  private static JsonObject message(String type, JsonObject payload) {
+    return new JsonObject().put("type", type).put("from_username", "alice")
+        .put("to", new JsonObject().put("domain", "b.test").put("username", "bob")).put("payload", payload);
   }
 }

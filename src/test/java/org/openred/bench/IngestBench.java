@@ -11,6 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import org.openred.config.Option;
 import org.openred.node.OpenRedNode;
+import org.openred.testing.Chat;
 import org.openred.testing.FakeNode;
 import org.openred.testing.TestNodes;
 
@@ -52,11 +53,20 @@ public final class IngestBench {
     OpenRedNode b = spec.start();
     Vertx vertx = Vertx.vertx();
     try {
+      // Messages B applies: in a conversation between alice@sender.test and bob@b.test, made first.
+      org.openred.testing.ClientApi.session(port, "bob");
+      URI conversations = URI.create("http://127.0.0.1:" + port + "/federation/v1/conversations");
+      byte[] create = sender.envelope("conversation_create", "b.test", Chat.create("ingest", "alice@sender.test", "bob@b.test"))
+          .toBuffer().getBytes();
+      if (FakeNode.post(conversations, FakeNode.sign(sender.signingPrivate, "sender.test", "POST", conversations, create, Clock.systemUTC()),
+          create).statusCode() != 201) {
+        throw new IllegalStateException("the conversation was not created at B");
+      }
       URI url = URI.create("http://127.0.0.1:" + port + "/federation/v1/messages");
       List<RequestOptions> requests = new ArrayList<>(count);
       List<Buffer> bodies = new ArrayList<>(count);
       for (int i = 0; i < count + WARM_UP; i++) {
-        Buffer body = sender.envelope("direct_message", "b.test", new JsonObject().put("n", i)).toBuffer();
+        Buffer body = sender.envelope("direct_message", "b.test", Chat.message("ingest", "alice@sender.test", "bob@b.test", i)).toBuffer();
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
             .setURI(url.getPath()).putHeader("Content-Type", "application/json");
         Map<String, String> signature = FakeNode.sign(sender.signingPrivate, "sender.test", "POST", url, body.getBytes(), Clock.systemUTC());
