@@ -38,13 +38,10 @@ class InboundStorageTest {
   @MethodSource("org.openred.testing.StorageEngines#both")
   @DisplayName("Repeated within a transaction, in a second transaction and on its own, an envelope is stored and applied once")
   void storedOnce(StorageEngines engine) throws Exception {
-    Path dir = TestNodes.tempDir("inbound-" + engine);
-    FakeNode fake = new FakeNode("fake.test");
-    String db = engine.dbFlag(dir);
-    TestNodes.Spec spec = spec(dir, db, fake);
-    int port = spec.port();
-    OpenRedNode node = spec.start();
-    try {
+    try (Fixture fixture = new Fixture(engine)) {
+      FakeNode fake = fixture.fake;
+      int port = fixture.spec.port();
+      OpenRedNode node = fixture.start();
       ClientApi.session(port, "bob");
       JsonObject created = transaction(port, fake, fake.envelope("conversation_create", "b.test", Chat.create("c1", "alice@fake.test", "bob@b.test")));
       assertEquals(202, created.getJsonObject(created.fieldNames().iterator().next()).getInteger("status"), created.encode());
@@ -64,11 +61,6 @@ class InboundStorageTest {
       assertEquals(0, count(node, "SELECT COUNT(*) FROM inbound_envelopes WHERE outcome IS NULL"));
       // Applied before the answer: the messages are there, each once, in order.
       assertEquals(List.of("m1", "m2"), messageIds(node));
-    } finally {
-      await(node.close());
-      fake.close();
-      StorageEngines.dropFlag(db);
-      TestNodes.deleteRecursively(dir);
     }
   }
 
@@ -76,12 +68,10 @@ class InboundStorageTest {
   @MethodSource("org.openred.testing.StorageEngines#both")
   @DisplayName("Envelopes stored but not applied when the node stopped are applied, in order of arrival, when it starts again")
   void appliedAfterRestart(StorageEngines engine) throws Exception {
-    Path dir = TestNodes.tempDir("inbound-restart-" + engine);
-    FakeNode fake = new FakeNode("fake.test");
-    String db = engine.dbFlag(dir);
-    TestNodes.Spec spec = spec(dir, db, fake);
-    OpenRedNode node = spec.start();
-    try {
+    try (Fixture fixture = new Fixture(engine)) {
+      FakeNode fake = fixture.fake;
+      TestNodes.Spec spec = fixture.spec;
+      OpenRedNode node = fixture.start();
       ClientApi.session(spec.port(), "bob");
       // As a crash between the storing commit and the applying one leaves them: stored, no outcome.
       List<JsonObject> envelopes = new java.util.ArrayList<>();
@@ -103,7 +93,7 @@ class InboundStorageTest {
         return chain;
       }));
       await(node.close());
-      node = spec.start();
+      node = fixture.start();
       List<String> expected = new java.util.ArrayList<>();
       for (int i = 1; i <= 20; i++) {
         expected.add("m" + i);
@@ -122,18 +112,39 @@ class InboundStorageTest {
       JsonObject again = transaction(spec.port(), fake, envelopes.get(5));
       assertEquals(202, again.getJsonObject(envelopes.get(5).getString("id")).getInteger("status"));
       assertEquals(expected, messageIds(node));
-    } finally {
-      await(node.close());
+    }
+  }
+
+  /** Node b.test on the engine, knowing fake.test; closes whatever node it started last and cleans up. */
+  private static final class Fixture implements AutoCloseable {
+    final Path dir;
+    final FakeNode fake = new FakeNode("fake.test");
+    final String db;
+    final TestNodes.Spec spec;
+    private OpenRedNode node;
+
+    Fixture(StorageEngines engine) {
+      dir = TestNodes.tempDir("inbound-" + engine);
+      db = engine.dbFlag(dir);
+      spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.DB, db)
+          .flag(Option.PEERS, "fake.test=" + fake.apiUrl());
+      spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + spec.port());
+    }
+
+    OpenRedNode start() {
+      node = spec.start();
+      return node;
+    }
+
+    @Override
+    public void close() {
+      if (node != null) {
+        await(node.close());
+      }
       fake.close();
       StorageEngines.dropFlag(db);
       TestNodes.deleteRecursively(dir);
     }
-  }
-
-  private static TestNodes.Spec spec(Path dir, String db, FakeNode fake) {
-    TestNodes.Spec spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.DB, db)
-        .flag(Option.PEERS, "fake.test=" + fake.apiUrl());
-    return spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + spec.port());
   }
 
   private static long count(OpenRedNode node, String sql) {
