@@ -15,6 +15,7 @@ import org.openred.crypto.NodePublicKeys;
 import org.openred.discovery.DiscoveryVerticle;
 import org.openred.federation.inbound.InboundVerticle;
 import org.openred.messaging.ConversationsVerticle;
+import org.openred.messaging.InboundConversationsVerticle;
 import org.openred.federation.outbox.DeliveryVerticle;
 import org.openred.federation.outbox.SendVerticle;
 import org.openred.net.Dns;
@@ -138,6 +139,7 @@ public final class OpenRedNode {
                   .compose(i -> vertx.deployVerticle(new SendVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new AccountsVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new ConversationsVerticle(services)))
+                  .compose(i -> vertx.deployVerticle(new InboundConversationsVerticle(services)))
                   .compose(i -> vertx.deployVerticle(new DeliveryVerticle(services)))
               : Future.succeededFuture())
           .compose(ignored -> config.role().runsNode() && config.registryUrl().isPresent()
