@@ -56,6 +56,7 @@ public final class InboundVerticle extends VerticleBase {
       .put("detail", "the envelope is stored but could not be applied yet; it will be, and a repeat is answered then");
 
   private final List<StoreJob> queued = new ArrayList<>();
+  private final List<Record> toRecord = new ArrayList<>();
   private final Set<String> applying = new HashSet<>();
   private final RefusalLog refusals = new RefusalLog(LOG);
   private boolean flushing;
@@ -150,16 +151,22 @@ public final class InboundVerticle extends VerticleBase {
   private Future<JsonObject> store(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results) {
     Promise<JsonObject> answered = Promise.promise();
     queued.add(new StoreJob(origin, txnId, envelopes, results, answered));
+    schedule();
+    return answered.future();
+  }
+
+  private void schedule() {
     if (!flushing) {
       flushing = true;
       vertx.runOnContext(ignored -> flush());
     }
-    return answered.future();
   }
 
   /**
-   * Group commit: every batch checked since the last flush is stored in one transaction; the next
-   * group is stored while this one is being applied.
+   * Group commit, one transaction for both ends of the pipeline: the envelopes checked since the last
+   * flush are stored, and the outcomes of the groups applied since then are recorded, so under load a
+   * group costs one commit to store and shares the next one to record. Each group is applied while
+   * the next one is stored.
    */
   private void flush() {
     List<StoreJob> jobs = new ArrayList<>();
@@ -169,16 +176,19 @@ public final class InboundVerticle extends VerticleBase {
       jobs.add(job);
       envelopeCount += job.envelopes().size();
     }
-    if (jobs.isEmpty()) {
+    List<Record> records = new ArrayList<>(toRecord);
+    toRecord.clear();
+    if (jobs.isEmpty() && records.isEmpty()) {
       flushing = false;
       return;
     }
     List<JsonObject> all = new ArrayList<>();
     jobs.forEach(job -> all.addAll(job.envelopes()));
     String now = RECEIVED_AT.format(Instant.now());
-    services.database().pool().withTransaction(conn -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of())
-            : insertAll(conn, all, now))
+    services.database().pool().withTransaction(conn -> write(conn, records)
+            .compose(ignored -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of()) : insertAll(conn, all, now)))
         .onComplete(stored -> {
+          records.forEach(record -> record.written().handle(stored.mapEmpty()));
           if (stored.succeeded()) {
             applyGroup(jobs, stored.result());
           } else {
@@ -277,26 +287,36 @@ public final class InboundVerticle extends VerticleBase {
     });
   }
 
-  /** Writes the outcomes that are final and the transactions' answers in one transaction. */
+  /** Outcomes and transactions' answers waiting for the next group commit, and who waits for them. */
+  private record Record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions, Promise<Void> written) {
+  }
+
+  /** Has the outcomes that are final and the transactions' answers written by the next group commit. */
   private Future<Void> record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions) {
+    Promise<Void> written = Promise.promise();
+    toRecord.add(new Record(outcomes, transactions, written));
+    schedule();
+    return written.future();
+  }
+
+  private static Future<Void> write(SqlConnection conn, List<Record> records) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    outcomes.forEach((key, outcome) -> {
-      if (outcome != UNAVAILABLE) {
-        int newline = key.indexOf('\n');
-        rows.add(Map.of("origin", key.substring(0, newline), "id", key.substring(newline + 1), "outcome", outcome.encode()));
-      }
-    });
-    if (rows.isEmpty() && transactions.isEmpty()) {
-      return Future.succeededFuture();
+    List<Map<String, Object>> transactions = new ArrayList<>();
+    for (Record record : records) {
+      record.outcomes().forEach((key, outcome) -> {
+        if (outcome != UNAVAILABLE) {
+          int newline = key.indexOf('\n');
+          rows.add(Map.of("origin", key.substring(0, newline), "id", key.substring(newline + 1), "outcome", outcome.encode()));
+        }
+      });
+      transactions.addAll(record.transactions());
     }
-    return services.database().pool().withTransaction(conn -> {
-      Future<?> marked = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn,
-          "UPDATE inbound_envelopes SET outcome = #{outcome} WHERE origin = #{origin} AND envelope_id = #{id}").executeBatch(rows);
-      return marked.compose(ignored -> transactions.isEmpty() ? Future.succeededFuture()
-          : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
-              + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING").executeBatch(transactions))
-          .mapEmpty();
-    });
+    Future<?> marked = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn,
+        "UPDATE inbound_envelopes SET outcome = #{outcome} WHERE origin = #{origin} AND envelope_id = #{id}").executeBatch(rows);
+    return marked.compose(ignored -> transactions.isEmpty() ? Future.succeededFuture()
+            : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
+                + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING").executeBatch(transactions))
+        .mapEmpty();
   }
 
   /**
