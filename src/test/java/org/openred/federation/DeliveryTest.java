@@ -46,8 +46,10 @@ class DeliveryTest {
     return dir;
   }
 
+  /** These nodes stop and start again on their port: one outside the ephemeral range. */
   private TestNodes.Spec spec(String domain, Path data) {
-    TestNodes.Spec spec = new TestNodes.Spec().dataDir(data).flag(Option.DOMAIN, domain);
+    TestNodes.Spec spec = new TestNodes.Spec().dataDir(data).flag(Option.DOMAIN, domain)
+        .flag(Option.HTTP_PORT, Integer.toString(TestNodes.stablePort()));
     return spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + spec.port());
   }
 
@@ -184,7 +186,7 @@ class DeliveryTest {
   void receiverCrash() throws Exception {
     Path bData = dir("b");
     TestNodes.Spec aSpec = spec("a.test", dir("a"));
-    int bPort = TestNodes.freePort();
+    int bPort = TestNodes.stablePort();
     aSpec.flag(Option.PEERS, "b.test=http://127.0.0.1:" + bPort);
     OpenRedNode a = start(aSpec);
     ProcessNode b = new ProcessNode(bPort, bData.resolve("b.log"), List.of("node", "--data", bData.toString(),

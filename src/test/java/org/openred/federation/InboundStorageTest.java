@@ -127,7 +127,7 @@ class InboundStorageTest {
       dir = TestNodes.tempDir("inbound-" + engine);
       db = engine.dbFlag(dir);
       spec = new TestNodes.Spec().dataDir(dir).flag(Option.DOMAIN, "b.test").flag(Option.DB, db)
-          .flag(Option.PEERS, "fake.test=" + fake.apiUrl());
+          .flag(Option.PEERS, "fake.test=" + fake.apiUrl()).flag(Option.HTTP_PORT, Integer.toString(TestNodes.stablePort()));
       spec.flag(Option.PUBLIC_URL, "http://127.0.0.1:" + spec.port());
     }
 

@@ -50,6 +50,34 @@ public final class TestNodes {
     }
   }
 
+  /**
+   * A free port below the kernel's ephemeral range, for a node that stops and starts again on the same
+   * port: a port from {@link #freePort()} can be taken meanwhile as the source port of any outgoing
+   * connection, and the restart would fail to bind.
+   */
+  public static int stablePort() {
+    int low = 32768;
+    try {
+      // readAllLines, not readString: the latter trusts the size /proc reports and reads one byte here.
+      low = Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
+    } catch (IOException | RuntimeException e) {
+      // not Linux: keep the usual lower bound
+    }
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      if (low <= 20_001) {
+        return freePort(); // an unusual range: nothing to stay below
+      }
+      int port = 20_000 + random.nextInt(low - 20_000);
+      try (ServerSocket socket = new ServerSocket(port)) {
+        return port;
+      } catch (IOException taken) {
+        // try another
+      }
+    }
+    return freePort();
+  }
+
   public static Path tempDir(String prefix) {
     try {
       return Files.createTempDirectory("openred-" + prefix);
