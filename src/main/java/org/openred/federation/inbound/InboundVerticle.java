@@ -9,9 +9,6 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.federation.Envelope;
@@ -24,7 +21,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,10 +60,12 @@ public final class InboundVerticle extends VerticleBase {
   private long sweepTimer;
 
   private final NodeServices services;
+  private final InboundStore store;
   private FederationKeys keys;
 
   public InboundVerticle(NodeServices services) {
     this.services = services;
+    this.store = new InboundStore(services.database());
   }
 
   @Override
@@ -90,19 +88,12 @@ public final class InboundVerticle extends VerticleBase {
     String txnId = body.getString("txn_id");
     JsonArray envelopes = body.getJsonArray("envelopes");
     Future<JsonObject> answer = txnId == null ? process(origin, null, envelopes)
-        : previousAnswer(origin, txnId).compose(previous -> previous != null ? Future.succeededFuture(previous)
+        : store.previousAnswer(origin, txnId).compose(previous -> previous != null ? Future.succeededFuture(previous)
             : process(origin, txnId, envelopes));
     answer.onSuccess(message::reply).onFailure(failure -> {
       LOG.warn("Storing received envelopes from {} failed: {}", origin, failure.toString());
       Failures.fail(message, 503, "unavailable", "the envelopes could not be stored; retry later");
     });
-  }
-
-  private Future<JsonObject> previousAnswer(String origin, String txnId) {
-    return SqlTemplate.forQuery(services.database().pool(),
-            "SELECT answer FROM inbound_transactions WHERE origin = #{origin} AND txn_id = #{txn}")
-        .execute(Map.of("origin", origin, "txn", txnId))
-        .map(rows -> rows.size() == 0 ? null : new JsonObject(rows.iterator().next().getString("answer")));
   }
 
   private Future<JsonObject> process(String origin, String txnId, JsonArray envelopes) {
@@ -126,11 +117,11 @@ public final class InboundVerticle extends VerticleBase {
     // request; the sender's keys come from discovery (cached), the checks from the shared batching checker.
     Map<String, Future<List<byte[]>>> senderKeys = new LinkedHashMap<>();
     for (JsonObject envelope : wellFormed) {
-      senderKeys.computeIfAbsent(sender(envelope), keys::keys);
+      senderKeys.computeIfAbsent(InboundStore.sender(envelope), keys::keys);
     }
     List<Future<byte[]>> signers = new ArrayList<>(wellFormed.size());
     for (JsonObject envelope : wellFormed) {
-      signers.add(senderKeys.get(sender(envelope)).compose(candidates -> Envelope.signedBy(services.signatures(), envelope, candidates)));
+      signers.add(senderKeys.get(InboundStore.sender(envelope)).compose(candidates -> Envelope.signedBy(services.signatures(), envelope, candidates)));
     }
     return Future.all(signers).compose(all -> {
       List<JsonObject> verified = new ArrayList<>();
@@ -185,8 +176,8 @@ public final class InboundVerticle extends VerticleBase {
     List<JsonObject> all = new ArrayList<>();
     jobs.forEach(job -> all.addAll(job.envelopes()));
     String now = RECEIVED_AT.format(Instant.now());
-    services.database().pool().withTransaction(conn -> write(conn, records)
-            .compose(ignored -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of()) : insertAll(conn, all, now)))
+    services.database().pool().withTransaction(conn -> InboundStore.write(conn, finalOutcomes(records), transactions(records))
+            .compose(ignored -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of()) : InboundStore.insertAll(conn, all, now)))
         .onComplete(stored -> {
           records.forEach(record -> record.written().handle(stored.mapEmpty()));
           if (stored.succeeded()) {
@@ -207,7 +198,7 @@ public final class InboundVerticle extends VerticleBase {
     Map<String, JsonObject> toApply = new LinkedHashMap<>();
     for (StoreJob job : jobs) {
       for (JsonObject envelope : job.envelopes()) {
-        String key = key(sender(envelope), envelope.getString("id"));
+        String key = InboundStore.key(InboundStore.sender(envelope), envelope.getString("id"));
         JsonObject outcome = recorded.get(key);
         if (outcome != null) {
           outcomes.putIfAbsent(key, Future.succeededFuture(outcome));
@@ -224,7 +215,7 @@ public final class InboundVerticle extends VerticleBase {
         boolean txn = job.txnId() != null;
         boolean settled = true;
         for (JsonObject envelope : job.envelopes()) {
-          JsonObject outcome = outcomes.get(key(sender(envelope), envelope.getString("id"))).result();
+          JsonObject outcome = outcomes.get(InboundStore.key(InboundStore.sender(envelope), envelope.getString("id"))).result();
           settled &= outcome != UNAVAILABLE;
           // A transaction answers 202 for each accepted envelope (section 5.2); a single endpoint says what happened.
           job.results().put(envelope.getString("id"), txn && outcome.getInteger("status") < 300 ? new JsonObject().put("status", 202) : outcome);
@@ -277,11 +268,11 @@ public final class InboundVerticle extends VerticleBase {
       }
       if (reply.cause() instanceof ReplyException failure && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE
           && failure.failureCode() >= 400 && failure.failureCode() < 500) {
-        refusals.refused(sender(envelope), envelope.getString("id"), type, failure.getMessage());
+        refusals.refused(InboundStore.sender(envelope), envelope.getString("id"), type, failure.getMessage());
         return Future.succeededFuture(new Problem(failure.failureCode(), Failures.type(failure.getMessage()),
             Failures.detail(failure.getMessage())).toJson(null));
       }
-      LOG.warn("Envelope {} ({}) from {} stored, not applied yet: {}", envelope.getString("id"), type, sender(envelope),
+      LOG.warn("Envelope {} ({}) from {} stored, not applied yet: {}", envelope.getString("id"), type, InboundStore.sender(envelope),
           reply.cause().getMessage());
       return Future.succeededFuture(UNAVAILABLE);
     });
@@ -299,24 +290,21 @@ public final class InboundVerticle extends VerticleBase {
     return written.future();
   }
 
-  private static Future<Void> write(SqlConnection conn, List<Record> records) {
-    List<Map<String, Object>> rows = new ArrayList<>();
+  /** The outcomes to write: all but those of envelopes that could not be applied yet. */
+  private static Map<String, JsonObject> finalOutcomes(List<Record> records) {
+    Map<String, JsonObject> outcomes = new LinkedHashMap<>();
+    records.forEach(record -> record.outcomes().forEach((key, outcome) -> {
+      if (outcome != UNAVAILABLE) {
+        outcomes.put(key, outcome);
+      }
+    }));
+    return outcomes;
+  }
+
+  private static List<Map<String, Object>> transactions(List<Record> records) {
     List<Map<String, Object>> transactions = new ArrayList<>();
-    for (Record record : records) {
-      record.outcomes().forEach((key, outcome) -> {
-        if (outcome != UNAVAILABLE) {
-          int newline = key.indexOf('\n');
-          rows.add(Map.of("origin", key.substring(0, newline), "id", key.substring(newline + 1), "outcome", outcome.encode()));
-        }
-      });
-      transactions.addAll(record.transactions());
-    }
-    Future<?> marked = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn,
-        "UPDATE inbound_envelopes SET outcome = #{outcome} WHERE origin = #{origin} AND envelope_id = #{id}").executeBatch(rows);
-    return marked.compose(ignored -> transactions.isEmpty() ? Future.succeededFuture()
-            : SqlTemplate.forUpdate(conn, "INSERT INTO inbound_transactions (origin, txn_id, answer, received_at) "
-                + "VALUES (#{origin}, #{txn}, #{answer}, #{now}) ON CONFLICT (origin, txn_id) DO NOTHING").executeBatch(transactions))
-        .mapEmpty();
+    records.forEach(record -> transactions.addAll(record.transactions()));
+    return transactions;
   }
 
   /**
@@ -330,17 +318,10 @@ public final class InboundVerticle extends VerticleBase {
     sweeping = true;
     String before = RECEIVED_AT.format(Instant.now().minusMillis(SWEEP_GRACE_MS));
     vertx.sharedData().getLockWithTimeout("openred.inbound.sweep", 10)
-        .compose(lock -> SqlTemplate.forQuery(services.database().pool(), "SELECT origin, envelope_id, body FROM inbound_envelopes "
-                + "WHERE outcome IS NULL AND received_at < #{before} ORDER BY seq LIMIT " + MAX_GROUP)
-            .execute(Map.of("before", before))
-            .compose(rows -> {
-              Map<String, JsonObject> envelopes = new LinkedHashMap<>();
-              for (Row row : rows) {
-                String key = key(row.getString("origin"), row.getString("envelope_id"));
-                if (!applying.contains(key)) {
-                  envelopes.put(key, new JsonObject(row.getString("body")));
-                }
-              }
+        .compose(lock -> store.unapplied(before, MAX_GROUP)
+            .compose(stored -> {
+              Map<String, JsonObject> envelopes = new LinkedHashMap<>(stored);
+              envelopes.keySet().removeAll(applying);
               if (!envelopes.isEmpty()) {
                 LOG.info("Applying {} stored envelopes that were not applied yet", envelopes.size());
               }
@@ -362,54 +343,4 @@ public final class InboundVerticle extends VerticleBase {
     }
   }
 
-  /**
-   * Stores the envelopes not stored before with one statement, which answers the ones it inserted
-   * (ON CONFLICT DO NOTHING RETURNING, SQLite 3.35+ and PostgreSQL): no existence query in the common
-   * case, and a race between instances of a clustered node stays harmless. Answers the recorded
-   * outcome of each envelope that was stored before (absent when it has none yet).
-   */
-  private static Future<Map<String, JsonObject>> insertAll(SqlConnection conn, List<JsonObject> envelopes, String now) {
-    StringBuilder sql = new StringBuilder("INSERT INTO inbound_envelopes (origin, envelope_id, type, body, received_at) VALUES ");
-    Map<String, Object> params = new HashMap<>();
-    params.put("now", now);
-    for (int i = 0; i < envelopes.size(); i++) {
-      JsonObject envelope = envelopes.get(i);
-      sql.append(i == 0 ? "" : ", ").append("(#{o").append(i).append("}, #{i").append(i).append("}, #{t").append(i)
-          .append("}, #{b").append(i).append("}, #{now})");
-      params.put("o" + i, sender(envelope));
-      params.put("i" + i, envelope.getString("id"));
-      params.put("t" + i, envelope.getString("type"));
-      params.put("b" + i, envelope.encode());
-    }
-    sql.append(" ON CONFLICT (origin, envelope_id) DO NOTHING RETURNING origin, envelope_id");
-    return SqlTemplate.forQuery(conn, sql.toString()).execute(params).compose(rows -> {
-      Set<String> inserted = new HashSet<>();
-      rows.forEach(row -> inserted.add(key(row.getString("origin"), row.getString("envelope_id"))));
-      List<Future<?>> lookups = new ArrayList<>();
-      Map<String, JsonObject> recorded = new HashMap<>();
-      Set<String> looked = new HashSet<>();
-      for (JsonObject envelope : envelopes) {
-        String key = key(sender(envelope), envelope.getString("id"));
-        if (!inserted.contains(key) && looked.add(key)) {
-          lookups.add(SqlTemplate.forQuery(conn, "SELECT outcome FROM inbound_envelopes WHERE origin = #{o} AND envelope_id = #{i}")
-              .execute(Map.of("o", sender(envelope), "i", envelope.getString("id")))
-              .onSuccess(found -> found.forEach(row -> {
-                String outcome = row.getString("outcome");
-                if (outcome != null) {
-                  recorded.put(key, new JsonObject(outcome));
-                }
-              })));
-        }
-      }
-      return Future.all(lookups).map(recorded);
-    });
-  }
-
-  private static String key(String origin, String id) {
-    return origin + "\n" + id;
-  }
-
-  private static String sender(JsonObject envelope) {
-    return envelope.getJsonObject("from").getString("domain").toLowerCase();
-  }
 }
