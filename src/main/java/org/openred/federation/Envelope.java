@@ -8,33 +8,10 @@ import org.openred.crypto.Jcs;
 import org.openred.web.Problem;
 
 import java.util.List;
-import java.util.Set;
 
-/** ORF envelopes (PROTOCOL.md section 5.1): the types, where each is delivered, and the envelope signature. */
+/** ORF envelopes (PROTOCOL.md section 5.1): their shape and their signature; the types are {@link EnvelopeTypes}. */
 public final class Envelope {
-  public static final Set<String> INBOX_TYPES = Set.of("friend_request", "friend_response", "follow", "unfollow",
-      "block_notice", "post_share", "activity_update", "content_sync");
-
-  /** The envelope types this node applies, each to the inbound address of the module that owns it. */
-  private static final java.util.Map<String, String> APPLIED_BY = java.util.Map.of(
-      "direct_message", org.openred.bus.Addresses.MESSAGING_INBOUND,
-      "conversation_create", org.openred.bus.Addresses.MESSAGING_INBOUND,
-      "conversation_add", org.openred.bus.Addresses.MESSAGING_INBOUND,
-      "conversation_rotate", org.openred.bus.Addresses.MESSAGING_INBOUND);
-
   private Envelope() {
-  }
-
-  /**
-   * The inbound address of the module that applies this type; a type of the protocol that no module
-   * of this node applies is refused before it is stored, so its sender learns so at once.
-   */
-  public static String appliedBy(String type) {
-    String address = APPLIED_BY.get(type);
-    if (address == null) {
-      throw new Problem(400, "unsupported-envelope-type", "this node does not take envelopes of type " + type);
-    }
-    return address;
   }
 
   private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -53,7 +30,7 @@ public final class Envelope {
     if (!(envelope.getValue("id") instanceof String id) || !ID.matcher(id).matches()) {
       throw new Problem(400, "invalid-envelope", "id must be 1 to 128 characters of [A-Za-z0-9._:-]");
     }
-    route(envelope);
+    EnvelopeTypes.route(envelope);
     JsonObject from = envelope.getValue("from") instanceof JsonObject f ? f : null;
     JsonObject to = envelope.getValue("to") instanceof JsonObject t ? t : null;
     if (from == null || !(from.getValue("domain") instanceof String fromDomain)
@@ -89,7 +66,7 @@ public final class Envelope {
     if (!(envelope.getValue("signature") instanceof String)) {
       throw new Problem(400, "invalid-envelope", "signature is required");
     }
-    appliedBy(envelope.getString("type"));
+    EnvelopeTypes.appliedBy(envelope.getString("type"));
   }
 
   /** The bytes the sending node signs: JCS of the envelope without its signature. */
@@ -109,33 +86,5 @@ public final class Envelope {
     }
     return signature == null ? Future.succeededFuture(null)
         : checks.keyThatSigned(senderKeys, () -> signingInput(envelope), signature);
-  }
-
-  /** Method and path under {@code /federation/v1} that receives an envelope of this type. */
-  public static String[] route(JsonObject envelope) {
-    if (!(envelope.getValue("type") instanceof String type)) {
-      throw new Problem(400, "unknown-envelope-type", "the envelope has no type");
-    }
-    return switch (type) {
-      case "direct_message" -> new String[] {"POST", "/messages"};
-      case "conversation_create", "conversation_add" -> new String[] {"POST", "/conversations"};
-      case "conversation_rotate" -> {
-        Object id = envelope.getValue("payload") instanceof JsonObject payload ? payload.getValue("conversationId") : null;
-        if (!(id instanceof String conversationId) || !conversationId.matches("[A-Za-z0-9_-]{1,128}")) {
-          throw new Problem(400, "invalid-envelope", "conversation_rotate needs payload.conversationId");
-        }
-        yield new String[] {"PUT", "/conversations/" + conversationId + "/session_key"};
-      }
-      case "file_request" -> new String[] {"POST", "/files/request"};
-      case "handshake" -> new String[] {"POST", "/handshake"};
-      case "handshake_confirm" -> new String[] {"POST", "/handshake/confirm"};
-      case "p2p_message" -> new String[] {"POST", "/p2p/message"};
-      default -> {
-        if (INBOX_TYPES.contains(type)) {
-          yield new String[] {"POST", "/inbox"};
-        }
-        throw new Problem(400, "unknown-envelope-type", "unknown envelope type " + type);
-      }
-    };
   }
 }

@@ -11,6 +11,7 @@ import org.openred.crypto.B64u;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.crypto.SignatureChecks;
 import org.openred.federation.Envelope;
+import org.openred.federation.EnvelopeTypes;
 import org.openred.node.NodeServices;
 import org.openred.node.Software;
 import org.openred.web.HttpVerticle;
@@ -67,7 +68,7 @@ public final class RegistryRoutes {
     if (from == null || to == null || !(from.getValue("node_id") instanceof String) || !(to.getValue("domain") instanceof String)) {
       throw new Problem(400, "invalid-envelope", "from.node_id and to.domain are required");
     }
-    String[] target = Envelope.route(envelope);
+    String[] target = EnvelopeTypes.route(envelope);
     signatures.verify(ctx, keyId -> lookup(keyId).map(node -> node == null ? List.of()
             : List.of(B64u.decode(node.getJsonObject("keys").getString("sig")))))
         .compose(verified -> {

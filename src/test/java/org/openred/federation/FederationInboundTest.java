@@ -169,6 +169,8 @@ class FederationInboundTest {
         "the payload-level keyVersion this node used to need is still accepted");
     assertProblem(400, "wrong-endpoint", putSigned(url("/conversations/" + id + "/session_key"), fake,
         fake.envelope("conversation_create", "b.test", create)));
+    assertProblem(400, "wrong-endpoint", putSigned(url("/conversations/another/session_key"), fake,
+        fake.envelope("conversation_rotate", "b.test", rotate))); // the path names another conversation than the payload
 
     // Payloads of the wrong JSON type: each envelope answered on its own, at once, the others applied.
     JsonObject good = message(fake);

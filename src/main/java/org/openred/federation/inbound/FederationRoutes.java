@@ -2,6 +2,7 @@ package org.openred.federation.inbound;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -9,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.openred.bus.Addresses;
 import org.openred.config.FederationDomain;
 import org.openred.config.OpenRedConfig;
-import org.openred.federation.Envelope;
+import org.openred.federation.EnvelopeTypes;
 import org.openred.federation.signature.MalformedSignatureException;
 import org.openred.federation.signature.SignatureParams;
 import org.openred.node.NodeServices;
@@ -48,10 +49,10 @@ public final class FederationRoutes {
   public void mount(Router router) {
     router.route(PREFIX + "/*").handler(this::authenticate);
     router.put(PREFIX + "/transactions/:txnId").handler(this::transaction);
-    router.post(PREFIX + "/messages").handler(ctx -> single(ctx, "direct_message"));
-    router.post(PREFIX + "/inbox").handler(ctx -> single(ctx, "inbox"));
-    router.post(PREFIX + "/conversations").handler(ctx -> single(ctx, "conversation"));
-    router.put(PREFIX + "/conversations/:id/session_key").handler(ctx -> single(ctx, "conversation_rotate"));
+    for (EnvelopeTypes.Endpoint endpoint : EnvelopeTypes.endpoints()) {
+      router.route(HttpMethod.valueOf(endpoint.method()), PREFIX + endpoint.path().replace("{conversationId}", ":conversationId"))
+          .handler(ctx -> single(ctx, endpoint));
+    }
     router.get(PREFIX + "/users/:userId/public_key").handler(this::publicKey);
   }
 
@@ -107,19 +108,11 @@ public final class FederationRoutes {
     receive(origin, txnId, envelopes).onSuccess(answer -> JsonExchange.send(ctx, 200, answer)).onFailure(ctx::fail);
   }
 
-  /** One envelope on its own endpoint; its type must belong there. */
-  private void single(RoutingContext ctx, String endpoint) {
+  /** One envelope on its own endpoint; its type (and the conversation the path names) must belong there. */
+  private void single(RoutingContext ctx, EnvelopeTypes.Endpoint endpoint) {
     JsonObject envelope = JsonExchange.body(ctx);
-    if (!(envelope.getValue("type") instanceof String type)) {
-      throw new Problem(400, "unknown-envelope-type", "the envelope has no type");
-    }
-    boolean belongs = switch (endpoint) {
-      case "inbox" -> Envelope.INBOX_TYPES.contains(type);
-      case "conversation" -> "conversation_create".equals(type) || "conversation_add".equals(type);
-      default -> endpoint.equals(type);
-    };
-    if (!belongs) {
-      throw new Problem(400, "wrong-endpoint", "an envelope of type " + type + " does not belong on " + ctx.request().path());
+    if (!EnvelopeTypes.belongs(envelope, endpoint, ctx.pathParam("conversationId"))) {
+      throw new Problem(400, "wrong-endpoint", "an envelope of type " + envelope.getValue("type") + " does not belong on " + ctx.request().path());
     }
     String origin = ctx.get(ORIGIN);
     receive(origin, null, new JsonArray().add(envelope)).onSuccess(answer -> {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.federation.Envelope;
+import org.openred.federation.EnvelopeTypes;
 import org.openred.node.NodeServices;
 import org.openred.web.Problem;
 import org.slf4j.Logger;
@@ -257,7 +258,7 @@ public final class InboundVerticle extends VerticleBase {
     String type = envelope.getString("type");
     String address;
     try {
-      address = Envelope.appliedBy(type);
+      address = EnvelopeTypes.appliedBy(type);
     } catch (Problem problem) {
       return Future.succeededFuture(problem.toJson(null));
     }

@@ -8,6 +8,7 @@ import org.openred.bus.Addresses;
 import org.openred.bus.Failures;
 import org.openred.config.FederationDomain;
 import org.openred.federation.Envelope;
+import org.openred.federation.EnvelopeTypes;
 import org.openred.federation.NodeEnvelopes;
 import org.openred.node.NodeServices;
 import org.openred.web.Problem;
@@ -53,7 +54,7 @@ public final class SendVerticle extends VerticleBase {
     JsonObject envelope = outgoing.create(body.getString("type"), body.getString("from_username"), to.put("domain", destination),
         body.getJsonObject("payload", new JsonObject()));
     try {
-      Envelope.route(envelope);
+      EnvelopeTypes.route(envelope);
     } catch (Problem problem) {
       Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
       return;
