@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.crypto.CryptoClient;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
@@ -108,15 +108,18 @@ public final class AccessTokens {
         + "\n-----END " + type + "-----\n";
   }
 
-  /** A token for {@code username} within refresh-token family {@code family}. */
-  public Future<String> issue(String username, String family) {
-    return issue(username, family, Instant.now().plus(LIFETIME));
+  /** A token for {@code username} within refresh-token family {@code family}; {@code adm} says the holder is an admin. */
+  public Future<String> issue(String username, String family, boolean admin) {
+    return issue(username, family, admin, Instant.now().plus(LIFETIME));
   }
 
   /** With an explicit expiry (tests make expired ones: a non-positive lifetime would mean no exp at all). */
-  Future<String> issue(String username, String family, Instant expires) {
-    return vertx.executeBlocking(() -> auth.generateToken(new JsonObject().put("sub", username).put("fam", family).put("use", "access")
-            .put("exp", expires.getEpochSecond()),
+  Future<String> issue(String username, String family, boolean admin, Instant expires) {
+    JsonObject claims = new JsonObject().put("sub", username).put("fam", family).put("use", "access").put("exp", expires.getEpochSecond());
+    if (admin) {
+      claims.put("adm", true);
+    }
+    return vertx.executeBlocking(() -> auth.generateToken(claims,
         new JWTOptions().setAlgorithm("ES256").setIssuer(domain).setAudience(List.of(domain)).setHeader(new JsonObject().put("kid", kid))),
         false);
   }

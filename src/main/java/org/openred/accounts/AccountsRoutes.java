@@ -5,50 +5,54 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.openred.bus.Addresses;
+import org.openred.kernel.UserId;
+import org.openred.node.Authenticator;
+import org.openred.node.RouteModule;
+import org.openred.web.Authenticated;
 import org.openred.web.JsonExchange;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * {@code /api/v1/auth/*} (PROTOCOL.md section 8) over HTTP, and the Bearer check other client routes
- * use. Thin: validation and token checks happen in {@link AccountsVerticle}.
+ * {@code /api/v1/auth/*} and {@code /api/v1/keys} (PROTOCOL.md section 8) over HTTP, and the users'
+ * keys on the federation API. Thin: validation and token checks happen in the accounts verticles.
  */
-public final class AccountsRoutes {
-  /** The authenticated caller, {username, userId, family}, put on the context by {@link #authenticated}. */
-  public static final String USER = "openred.user";
+final class AccountsRoutes implements RouteModule {
   private final Vertx vertx;
+  private final Authenticated authenticated;
+  private final String domain;
 
-  public AccountsRoutes(Vertx vertx) {
+  AccountsRoutes(Vertx vertx, Authenticator authenticator, String domain) {
     this.vertx = vertx;
+    this.authenticated = new Authenticated(authenticator);
+    this.domain = domain;
   }
 
+  @Override
   public void mount(Router router) {
-    router.post("/api/v1/auth/register").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REGISTER, JsonExchange.body(ctx), 201));
-    router.post("/api/v1/auth/login").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGIN,
+    router.post("/api/v1/auth/register").handler(ctx -> call(ctx, AccountsAddresses.REGISTER, JsonExchange.body(ctx), 201));
+    router.post("/api/v1/auth/login").handler(ctx -> call(ctx, AccountsAddresses.LOGIN,
         JsonExchange.body(ctx).copy().put("address", clientAddress(ctx)), 200));
-    router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, Addresses.ACCOUNTS_REFRESH, JsonExchange.body(ctx), 200));
-    router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, Addresses.ACCOUNTS_LOGOUT, JsonExchange.body(ctx), 204));
-    router.get("/api/v1/auth/me").handler(this::authenticated).handler(ctx -> JsonExchange.send(ctx, 200, ctx.get(USER)));
-    router.put("/api/v1/keys").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_PUT_KEYS,
-        JsonExchange.body(ctx).copy().put("username", ((JsonObject) ctx.get(USER)).getString("username")), 204));
-    router.get("/api/v1/keys/:userId").handler(this::authenticated).handler(ctx -> call(ctx, Addresses.ACCOUNTS_GET_KEYS,
+    router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, AccountsAddresses.REFRESH, JsonExchange.body(ctx), 200));
+    router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, AccountsAddresses.LOGOUT, JsonExchange.body(ctx), 204));
+    router.get("/api/v1/auth/me").handler(authenticated).handler(ctx -> JsonExchange.send(ctx, 200, Authenticated.user(ctx)));
+    router.put("/api/v1/keys").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.PUT_KEYS,
+        JsonExchange.body(ctx).copy().put("username", Authenticated.user(ctx).getString("username")), 204));
+    router.get("/api/v1/keys/:userId").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.GET_KEYS,
         new JsonObject().put("userId", ctx.pathParam("userId")), 200));
+    // Signed by the asking node: the federation API's filter checked that before this route.
+    router.get("/federation/v1/users/:userId/public_key").handler(this::publicKey);
   }
 
-  /** A route handler that lets only requests with a valid access token through. */
-  public void authenticated(RoutingContext ctx) {
-    String header = ctx.request().getHeader("Authorization");
-    if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-      throw new Problem(401, "missing-token", "send Authorization: Bearer <access token>");
+  private void publicKey(RoutingContext ctx) {
+    UserId user = UserId.parse(ctx.pathParam("userId"));
+    if (!user.isOn(domain)) {
+      throw new Problem(400, "wrong-destination", user + " is not a user of this node");
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_VERIFY, new JsonObject().put("token", header.substring(7).trim()))
-        .onSuccess(reply -> {
-          ctx.put(USER, reply.body());
-          ctx.next();
-        })
+    vertx.eventBus().<JsonObject>request(AccountsAddresses.PUBLIC_KEY, new JsonObject().put("userId", user.toString()))
+        .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
         .onFailure(ctx::fail);
   }
 
@@ -62,7 +66,7 @@ public final class AccountsRoutes {
       }
     }).onFailure(failure -> {
       if (failure instanceof ReplyException reply && reply.failureCode() == 429) {
-        ctx.response().putHeader("Retry-After", Long.toString(AccountsVerticle.LOGIN_WINDOW.toSeconds()));
+        ctx.response().putHeader("Retry-After", Long.toString(SessionsVerticle.LOGIN_WINDOW.toSeconds()));
       }
       ctx.fail(failure);
     });

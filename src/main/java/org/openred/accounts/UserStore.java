@@ -4,19 +4,19 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.kernel.UserId;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /** The {@code users} table and the rules a new account must follow, for the API and the command line alike. */
 public final class UserStore {
-  public static final Pattern USERNAME = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+  public static final Pattern USERNAME = UserId.USERNAME;
   public static final int MIN_PASSWORD_CHARS = 8;
 
   private UserStore() {
@@ -24,8 +24,7 @@ public final class UserStore {
 
   /** The lowercased username, or null when it is not one. */
   public static String username(Object value) {
-    String username = value instanceof String text ? text.trim().toLowerCase(Locale.ROOT) : null;
-    return username != null && USERNAME.matcher(username).matches() ? username : null;
+    return UserId.username(value);
   }
 
   /** Why a new password is refused, or null when it is acceptable. */
@@ -40,20 +39,34 @@ public final class UserStore {
   }
 
   /** Inserts a user; false when the name is taken. */
-  public static Future<Boolean> create(Pool pool, String username, String passwordHash) {
+  public static Future<Boolean> create(Pool pool, String username, String passwordHash, boolean admin) {
     String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
-    return SqlTemplate.forUpdate(pool, "INSERT INTO users (username, password_hash, created_at, password_changed_at) "
-            + "VALUES (#{username}, #{hash}, #{now}, #{now}) ON CONFLICT (username) DO NOTHING")
-        .execute(Map.of("username", username, "hash", passwordHash, "now", now))
+    return SqlTemplate.forUpdate(pool, "INSERT INTO users (username, password_hash, created_at, password_changed_at, admin) "
+            + "VALUES (#{username}, #{hash}, #{now}, #{now}, #{admin}) ON CONFLICT (username) DO NOTHING")
+        .execute(Map.of("username", username, "hash", passwordHash, "now", now, "admin", admin ? 1 : 0))
         .map(result -> result.rowCount() == 1);
   }
 
-  /** Every user: {username, created_at, keys_published}. */
+  /** Grants or withdraws the admin role; false when there is no such user. */
+  public static Future<Boolean> setAdmin(Pool pool, String username, boolean admin) {
+    return SqlTemplate.forUpdate(pool, "UPDATE users SET admin = #{admin} WHERE username = #{username}")
+        .execute(Map.of("username", username, "admin", admin ? 1 : 0))
+        .map(result -> result.rowCount() == 1);
+  }
+
+  /** Whether the user is an admin (false for no such user). */
+  static Future<Boolean> isAdmin(io.vertx.sqlclient.SqlClient client, String username) {
+    return SqlTemplate.forQuery(client, "SELECT admin FROM users WHERE username = #{username}").execute(Map.of("username", username))
+        .map(rows -> rows.size() == 1 && rows.iterator().next().getInteger("admin") == 1);
+  }
+
+  /** Every user: {username, created_at, keys_published, admin}. */
   public static Future<List<JsonObject>> list(Pool pool) {
-    return pool.query("SELECT username, created_at, sig_key FROM users ORDER BY username").execute().map(rows -> {
+    return pool.query("SELECT username, created_at, sig_key, admin FROM users ORDER BY username").execute().map(rows -> {
       List<JsonObject> users = new ArrayList<>();
       rows.forEach(row -> users.add(new JsonObject().put("username", row.getString("username"))
-          .put("created_at", row.getString("created_at")).put("keys_published", row.getString("sig_key") != null)));
+          .put("created_at", row.getString("created_at")).put("keys_published", row.getString("sig_key") != null)
+          .put("admin", row.getInteger("admin") == 1)));
       return users;
     });
   }

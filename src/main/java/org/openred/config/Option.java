@@ -41,13 +41,16 @@ public record Option(String name, String valueHint, String defaultText, String h
   public static final Option CONNECTIONS_PER_ADDRESS = of("connections-per-address", "N", "256", "open connections one client address may hold");
   public static final Option CLOCK_SKEW = of("clock-skew", "SECONDS", "300", "accepted clock difference of signed requests");
   public static final Option LOG_LEVEL = of("log-level", "LEVEL", "info", "error, warn, info, debug or trace");
+  public static final Option MODULES = of("modules", "NAME,...", "all", "the modules to run (built-ins and plugins); others stay off");
+  public static final Option PLUGINS = of("plugins", "DIR", "<data>/plugins", "directory of plugin jars (OpenRedModule services)");
+  public static final Option SET = of("set", "M.K=V,...", "none", "module settings, as module.setting=value");
   public static final Option MASTER_KEY = new Option("master-key", "B64U", "data/master.key",
       "secret the at-rest master key derives from (environment only)", true);
 
   public static final List<Option> ALL = List.of(CONFIG, DATA, HTTP_HOST, HTTP_PORT, DOMAIN, PUBLIC_URL, REGISTRY, REGISTRY_HEARTBEAT, DB,
       REDIS, DNS, PEERS, FEDERATION_ALLOW, FEDERATION_DENY, FEDERATION_RATE, TLS_CERT, TLS_KEY, TRUST_CA, INSECURE_HTTP, ALLOW_PRIVATE_URLS, CLUSTER, CLUSTER_HOST,
       CLUSTER_PORT, CLUSTER_MEMBERS, CLUSTER_CONFIG, BODY_LIMIT, REQUEST_TIMEOUT, HEADER_TIMEOUT, CONNECTIONS_PER_ADDRESS, CLOCK_SKEW, LOG_LEVEL,
-      MASTER_KEY);
+      MODULES, PLUGINS, SET, MASTER_KEY);
 
   private static Option of(String name, String hint, String defaultText, String help) {
     return new Option(name, hint, defaultText, help, false);

@@ -14,7 +14,7 @@ import java.util.Locale;
  * The AEAD suites OpenRed speaks, by their wire names. The JDK's implementations are used
  * because they run on the CPU's AES instructions. Ciphertexts carry the 16-byte tag appended.
  */
-public enum Aead {
+public enum Aead implements AeadSuite {
   AES_256_GCM("aes-256-gcm"),
   CHACHA20_POLY1305("chacha20-poly1305");
 
@@ -28,6 +28,7 @@ public enum Aead {
     this.wireName = wireName;
   }
 
+  @Override
   public String wireName() {
     return wireName;
   }
@@ -41,6 +42,7 @@ public enum Aead {
     throw new IllegalArgumentException("unknown AEAD suite: " + name);
   }
 
+  @Override
   public byte[] seal(byte[] key, byte[] nonce, byte[] plaintext, byte[] aad) {
     try {
       return cipher(Cipher.ENCRYPT_MODE, key, nonce, aad).doFinal(plaintext);
@@ -50,6 +52,7 @@ public enum Aead {
   }
 
   /** Throws {@link AeadFailure} when the key, nonce, aad or ciphertext do not match. */
+  @Override
   public byte[] open(byte[] key, byte[] nonce, byte[] ciphertext, byte[] aad) {
     if (ciphertext.length < TAG_SIZE) {
       throw new AeadFailure("ciphertext shorter than its tag");

@@ -3,7 +3,7 @@ package org.openred.crypto;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 
 /** Typed, Future-returning calls to the crypto sandbox over the local event bus. */
 public final class CryptoClient {

@@ -6,8 +6,8 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.kernel.Addresses;
+import org.openred.kernel.Failures;
 import org.openred.config.OpenRedConfig;
 import org.openred.store.Database;
 

@@ -5,13 +5,13 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.kernel.Addresses;
+import org.openred.kernel.Failures;
 import org.openred.config.FederationDomain;
 import org.openred.net.Dns;
 import org.openred.net.OutboundHttp;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.openred.web.StrictJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +72,7 @@ public final class DiscoveryVerticle extends VerticleBase {
     boolean refresh = message.body().getBoolean("refresh", false);
     resolve(normalised, refresh).onSuccess(message::reply).onFailure(failure -> {
       if (failure instanceof Problem problem) {
-        Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
+        Failures.fail(message, problem);
       } else {
         LOG.warn("Discovery of {} failed: {}", normalised, failure.toString());
         Failures.fail(message, 502, "discovery-failed", "cannot discover " + normalised);

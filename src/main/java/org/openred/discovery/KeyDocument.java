@@ -7,7 +7,7 @@ import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
 import org.openred.crypto.NodeId;
 import org.openred.crypto.X25519;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.openred.web.StrictJson;
 
 import java.time.Instant;

@@ -5,7 +5,8 @@ import org.openred.crypto.B64u;
 import io.vertx.core.Future;
 import org.openred.crypto.SignatureChecks;
 import org.openred.crypto.Jcs;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
+import org.openred.kernel.UserId;
 
 import java.util.List;
 
@@ -15,7 +16,6 @@ public final class Envelope {
   }
 
   private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final java.util.regex.Pattern USERNAME = java.util.regex.Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
 
   /**
    * Checks an envelope's shape and addressing before anything is stored: version, id, a known
@@ -23,14 +23,14 @@ public final class Envelope {
    * signed the HTTP request, or null when the envelope was routed (then only its own signature,
    * checked by the caller, vouches for it).
    */
-  public static void validate(JsonObject envelope, String origin, String ourDomain) {
+  public static void validate(JsonObject envelope, String origin, String ourDomain, EnvelopeTypes types) {
     if (!"1".equals(envelope.getValue("version"))) {
       throw new Problem(400, "invalid-envelope", "version must be \"1\"");
     }
     if (!(envelope.getValue("id") instanceof String id) || !ID.matcher(id).matches()) {
       throw new Problem(400, "invalid-envelope", "id must be 1 to 128 characters of [A-Za-z0-9._:-]");
     }
-    EnvelopeTypes.route(envelope);
+    types.route(envelope);
     JsonObject from = envelope.getValue("from") instanceof JsonObject f ? f : null;
     JsonObject to = envelope.getValue("to") instanceof JsonObject t ? t : null;
     if (from == null || !(from.getValue("domain") instanceof String fromDomain)
@@ -42,7 +42,7 @@ public final class Envelope {
     }
     for (JsonObject party : new JsonObject[] {from, to}) {
       Object username = party.getValue("username");
-      if (username != null && !(username instanceof String name && USERNAME.matcher(name).matches())) {
+      if (username != null && !(username instanceof String name && UserId.USERNAME.matcher(name).matches())) {
         throw new Problem(400, "invalid-envelope", "username is not a valid user name");
       }
     }
@@ -66,7 +66,7 @@ public final class Envelope {
     if (!(envelope.getValue("signature") instanceof String)) {
       throw new Problem(400, "invalid-envelope", "signature is required");
     }
-    EnvelopeTypes.appliedBy(envelope.getString("type"));
+    types.appliedBy(envelope.getString("type"));
   }
 
   /** The bytes the sending node signs: JCS of the envelope without its signature. */

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.crypto.CryptoClient;
 import org.openred.federation.signature.RequestSigner;
 import org.openred.net.OutboundHttp;

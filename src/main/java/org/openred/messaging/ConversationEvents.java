@@ -1,29 +1,32 @@
 package org.openred.messaging;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
+import org.openred.kernel.LiveEvents;
+import org.openred.kernel.UserId;
 
-/** Live events on {@code user.<username>} for this node's users (bridged to their browsers). */
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** The live events of conversations, for the participants who live on this node. */
 final class ConversationEvents {
-  private final Vertx vertx;
-  private final ConversationStore store;
+  static final String CONVERSATION_UPDATED = "conversation.updated";
+  static final String MESSAGE_NEW = "message.new";
+  static final Set<String> KINDS = Set.of(CONVERSATION_UPDATED, MESSAGE_NEW);
 
-  ConversationEvents(Vertx vertx, ConversationStore store) {
-    this.vertx = vertx;
-    this.store = store;
+  private final LiveEvents live;
+
+  ConversationEvents(LiveEvents live) {
+    this.live = live;
   }
 
-  void notify(Iterable<String> users, String type, String conversationId) {
-    notify(users, type, conversationId, new JsonObject());
+  void notify(Iterable<String> users, String kind, String conversationId) {
+    notify(users, kind, conversationId, new JsonObject());
   }
 
-  void notify(Iterable<String> users, String type, String conversationId, JsonObject extra) {
-    for (String user : users) {
-      if (store.local(user)) {
-        vertx.eventBus().publish(Addresses.USER_PREFIX + user.substring(0, user.lastIndexOf('@')),
-            extra.copy().put("type", type).put("conversationId", conversationId));
-      }
-    }
+  void notify(Iterable<String> users, String kind, String conversationId, JsonObject extra) {
+    List<UserId> ids = new ArrayList<>();
+    users.forEach(user -> ids.add(UserId.parse(user)));
+    live.publish(ids, kind, extra.copy().put("conversationId", conversationId));
   }
 }

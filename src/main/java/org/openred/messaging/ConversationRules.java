@@ -1,10 +1,9 @@
 package org.openred.messaging;
 
 import io.vertx.core.json.JsonObject;
-import org.openred.accounts.UserStore;
-import org.openred.config.FederationDomain;
 import org.openred.crypto.B64u;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
+import org.openred.kernel.UserId;
 
 import java.util.regex.Pattern;
 
@@ -26,18 +25,11 @@ final class ConversationRules {
 
   /** A normalised user id, username@domain. */
   static String userId(Object value) {
-    String text = value instanceof String s ? s.trim() : "";
-    int at = text.lastIndexOf('@');
-    String username = at > 0 ? UserStore.username(text.substring(0, at)) : null;
-    String domain = at > 0 ? FederationDomain.normalise(text.substring(at + 1)) : null;
-    if (username == null || domain == null) {
-      throw new Problem(400, "invalid-user-id", "a user id is username@domain");
-    }
-    return username + "@" + domain;
+    return UserId.parse(value).toString();
   }
 
   static String domainOf(String userId) {
-    return userId.substring(userId.lastIndexOf('@') + 1);
+    return UserId.parse(userId).domain();
   }
 
   /** eph.pub (32) ‖ nonce (12) ‖ AES-GCM(32-byte key) (48): 92 bytes, as base64url. */

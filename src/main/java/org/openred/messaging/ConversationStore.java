@@ -6,7 +6,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
+import org.openred.kernel.UserId;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -119,17 +120,9 @@ final class ConversationStore {
         });
   }
 
-  Future<Void> localUsersExist(Set<String> users) {
-    List<Future<Void>> checks = new ArrayList<>();
-    for (String user : users) {
-      if (local(user)) {
-        String name = user.substring(0, user.lastIndexOf('@'));
-        checks.add(SqlTemplate.forQuery(services.database().pool(), "SELECT 1 FROM users WHERE username = #{u}").execute(Map.of("u", name))
-            .compose(rows -> rows.size() == 1 ? Future.<Void>succeededFuture()
-                : Future.failedFuture(new Problem(404, "unknown-user", "no user " + user))));
-      }
-    }
-    return Future.all(checks).mapEmpty();
+  /** The users of this node among these: those whose accounts must exist. */
+  List<UserId> localUsers(java.util.Collection<String> users) {
+    return users.stream().filter(this::local).map(UserId::parse).toList();
   }
 
   static Future<List<Row>> rows(Future<io.vertx.sqlclient.RowSet<Row>> query) {

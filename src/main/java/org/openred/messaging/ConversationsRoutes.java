@@ -4,32 +4,34 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.openred.accounts.AccountsRoutes;
-import org.openred.bus.Addresses;
+import org.openred.node.Authenticator;
+import org.openred.node.RouteModule;
+import org.openred.web.Authenticated;
 import org.openred.web.JsonExchange;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 /** The conversation API of PROTOCOL.md section 8, for authenticated users, handed to {@link ConversationsVerticle}. */
-public final class ConversationsRoutes {
+final class ConversationsRoutes implements RouteModule {
   private final Vertx vertx;
-  private final AccountsRoutes accounts;
+  private final Authenticated authenticated;
 
-  public ConversationsRoutes(Vertx vertx, AccountsRoutes accounts) {
+  ConversationsRoutes(Vertx vertx, Authenticator authenticator) {
     this.vertx = vertx;
-    this.accounts = accounts;
+    this.authenticated = new Authenticated(authenticator);
   }
 
+  @Override
   public void mount(Router router) {
     String base = "/api/v1/conversations";
-    router.route(base).handler(accounts::authenticated);
-    router.route(base + "/*").handler(accounts::authenticated);
-    router.post(base).handler(ctx -> call(ctx, Addresses.CONVERSATIONS_CREATE, JsonExchange.body(ctx), 201));
-    router.get(base).handler(ctx -> call(ctx, Addresses.CONVERSATIONS_LIST, new JsonObject(), 200));
-    router.get(base + "/:id/keys").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_KEYS, withId(ctx, new JsonObject()), 200));
-    router.post(base + "/:id/participants").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_ADD, withId(ctx, JsonExchange.body(ctx)), 200));
-    router.delete(base + "/:id/participants/:userId").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_REMOVE,
+    router.route(base).handler(authenticated);
+    router.route(base + "/*").handler(authenticated);
+    router.post(base).handler(ctx -> call(ctx, MessagingAddresses.CREATE, JsonExchange.body(ctx), 201));
+    router.get(base).handler(ctx -> call(ctx, MessagingAddresses.LIST, new JsonObject(), 200));
+    router.get(base + "/:id/keys").handler(ctx -> call(ctx, MessagingAddresses.KEYS, withId(ctx, new JsonObject()), 200));
+    router.post(base + "/:id/participants").handler(ctx -> call(ctx, MessagingAddresses.ADD, withId(ctx, JsonExchange.body(ctx)), 200));
+    router.delete(base + "/:id/participants/:userId").handler(ctx -> call(ctx, MessagingAddresses.REMOVE,
         withId(ctx, JsonExchange.body(ctx)).put("userId", ctx.pathParam("userId")), 200));
-    router.post(base + "/:id/messages").handler(ctx -> call(ctx, Addresses.CONVERSATIONS_POST, withId(ctx, JsonExchange.body(ctx)), 201));
+    router.post(base + "/:id/messages").handler(ctx -> call(ctx, MessagingAddresses.POST, withId(ctx, JsonExchange.body(ctx)), 201));
     router.get(base + "/:id/messages").handler(ctx -> {
       JsonObject query = withId(ctx, new JsonObject());
       String before = ctx.queryParams().get("before");
@@ -46,7 +48,7 @@ public final class ConversationsRoutes {
         }
         query.put("limit", Integer.parseInt(limit));
       }
-      call(ctx, Addresses.CONVERSATIONS_HISTORY, query, 200);
+      call(ctx, MessagingAddresses.HISTORY, query, 200);
     });
   }
 
@@ -56,7 +58,7 @@ public final class ConversationsRoutes {
 
   private void call(RoutingContext ctx, String address, JsonObject body, int status) {
     // The caller is who the access token says, whatever the body claims.
-    JsonObject request = body.copy().put("caller", ((JsonObject) ctx.get(AccountsRoutes.USER)).getString("userId"));
+    JsonObject request = body.copy().put("caller", Authenticated.user(ctx).getString("userId"));
     vertx.eventBus().<JsonObject>request(address, request).onSuccess(reply -> {
       int code = status == 201 && Boolean.FALSE.equals(reply.body().getValue("created")) ? 200 : status;
       ctx.response().setStatusCode(code).putHeader("Content-Type", "application/json").putHeader("Cache-Control", "no-store")

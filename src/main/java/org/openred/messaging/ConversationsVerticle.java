@@ -2,17 +2,16 @@ package org.openred.messaging;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import org.openred.bus.Addresses;
-import org.openred.bus.Operations;
-import org.openred.federation.NodeEnvelopes;
-import org.openred.federation.outbox.Outbox;
+import org.openred.kernel.Operations;
+import org.openred.accounts.AccountsClient;
+import org.openred.federation.outbox.OutboxWriter;
+import org.openred.kernel.UserId;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Conversations of this node's users, the client operations (PROTOCOL.md sections 7, 8). The server
@@ -41,7 +39,8 @@ public final class ConversationsVerticle extends VerticleBase {
   private final NodeServices services;
   private final ConversationStore store;
   private ConversationEvents events;
-  private NodeEnvelopes outgoing;
+  private OutboxWriter outbox;
+  private AccountsClient accounts;
 
   public ConversationsVerticle(NodeServices services) {
     this.services = services;
@@ -50,23 +49,19 @@ public final class ConversationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new ConversationEvents(vertx, store);
-    return NodeEnvelopes.load(vertx, services.config().domain()).compose(loaded -> {
-      outgoing = loaded;
-      List<MessageConsumer<?>> consumers = List.of(
-          serve(Addresses.CONVERSATIONS_CREATE, this::create),
-          serve(Addresses.CONVERSATIONS_LIST, this::list),
-          serve(Addresses.CONVERSATIONS_KEYS, this::keysOf),
-          serve(Addresses.CONVERSATIONS_ADD, this::add),
-          serve(Addresses.CONVERSATIONS_REMOVE, this::remove),
-          serve(Addresses.CONVERSATIONS_POST, this::post),
-          serve(Addresses.CONVERSATIONS_HISTORY, this::history));
-      return Future.all(consumers.stream().map(MessageConsumer::completion).toList());
+    events = new ConversationEvents(services.liveEvents());
+    accounts = new AccountsClient(vertx);
+    return OutboxWriter.load(vertx, services).compose(loaded -> {
+      outbox = loaded;
+      return Operations.serveAll(vertx, LOG, Map.of(
+          MessagingAddresses.CREATE, this::create,
+          MessagingAddresses.LIST, this::list,
+          MessagingAddresses.KEYS, this::keysOf,
+          MessagingAddresses.ADD, this::add,
+          MessagingAddresses.REMOVE, this::remove,
+          MessagingAddresses.POST, this::post,
+          MessagingAddresses.HISTORY, this::history));
     });
-  }
-
-  private MessageConsumer<JsonObject> serve(String address, Function<JsonObject, Future<JsonObject>> operation) {
-    return Operations.serve(vertx, address, true, LOG, operation);
   }
 
   // ---- client operations ------------------------------------------------------------------
@@ -91,19 +86,17 @@ public final class ConversationsVerticle extends VerticleBase {
           .put("participantsToAdd", toAdd).put("keyVersion", 1)));
     });
     String now = Instant.now().toString();
-    return store.localUsersExist(wrapped.keySet()).compose(ignored -> outgoing.signAll(envelopes)).compose(signed -> services.database().pool()
-        .withTransaction(conn -> SqlTemplate.forUpdate(conn, "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
-                + "VALUES (#{id}, #{creator}, 1, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
+    return accounts.requireLocal(store.localUsers(wrapped.keySet())).compose(ignored -> outbox.write(envelopes, conn -> SqlTemplate.forUpdate(conn,
+                "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
+                    + "VALUES (#{id}, #{creator}, 1, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
             .execute(Map.of("id", id, "creator", caller, "now", now))
             .compose(result -> result.rowCount() == 0
                 ? Future.failedFuture(new Problem(409, "conversation-exists", "a conversation with this id exists"))
-                : store.addParticipants(conn, id, wrapped, 1, now))
-            .compose(ignored -> Outbox.enqueueAll(conn, outboxEntries(signed))))
+                : store.addParticipants(conn, id, wrapped, 1, now))))
         .map(ignored -> {
-          nudge(signed);
-          events.notify(wrapped.keySet(), "conversation.updated", id);
+          events.notify(wrapped.keySet(), ConversationEvents.CONVERSATION_UPDATED, id);
           return new JsonObject().put("conversationId", id);
-        }));
+        });
   }
 
   /** {caller} -> {conversations: [{conversationId, participants, keyVersion, encryptedSessionKey, updated_at, unread}]}. */
@@ -185,15 +178,12 @@ public final class ConversationsVerticle extends VerticleBase {
                 ? new JsonArray().add(new JsonObject().put("userId", newcomer).put("encryptedSessionKey", key).put("keyVersion", version))
                 : new JsonArray()))));
         String now = Instant.now().toString();
-        return store.localUsersExist(Set.of(newcomer)).compose(ignored -> outgoing.signAll(envelopes)).compose(signed -> services.database().pool()
-            .withTransaction(conn -> store.addParticipants(conn, id, Map.of(newcomer, key), version, now)
-                .compose(ignored -> store.touch(conn, id, version, now))
-                .compose(ignored -> Outbox.enqueueAll(conn, outboxEntries(signed))))
+        return accounts.requireLocal(store.localUsers(Set.of(newcomer))).compose(ignored -> outbox.write(envelopes,
+                conn -> store.addParticipants(conn, id, Map.of(newcomer, key), version, now).compose(added -> store.touch(conn, id, version, now))))
             .map(ignored -> {
-              nudge(signed);
-              events.notify(all, "conversation.updated", id);
+              events.notify(all, ConversationEvents.CONVERSATION_UPDATED, id);
               return new JsonObject().put("conversationId", id).put("participants", new JsonArray(new ArrayList<>(all)));
-            }));
+            });
       });
     });
   }
@@ -231,17 +221,15 @@ public final class ConversationsVerticle extends VerticleBase {
             .put("keyVersion", version).put("removed", new JsonArray().add(leaving)).put("participants", keysThere)));
       });
       String now = Instant.now().toString();
-      return outgoing.signAll(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
+      return outbox.write(envelopes, conn ->
               SqlTemplate.forUpdate(conn, "UPDATE conversation_participants SET removed_at = #{now} WHERE conversation_id = #{id} AND user_id = #{u}")
                   .execute(Map.of("now", now, "id", id, "u", leaving))
                   .compose(ignored -> store.storeKeys(conn, id, wrapped, version))
-                  .compose(ignored -> store.touch(conn, id, version, now))
-                  .compose(ignored -> Outbox.enqueueAll(conn, outboxEntries(signed))))
+                  .compose(ignored -> store.touch(conn, id, version, now)))
           .map(ignored -> {
-            nudge(signed);
-            events.notify(told, "conversation.updated", id);
+            events.notify(told, ConversationEvents.CONVERSATION_UPDATED, id);
             return new JsonObject().put("conversationId", id).put("keyVersion", version);
-          }));
+          });
     }));
   }
 
@@ -266,17 +254,15 @@ public final class ConversationsVerticle extends VerticleBase {
         List<JsonObject> envelopes = new ArrayList<>();
         byDomain(participants).forEach((remote, users) -> envelopes.add(envelope("direct_message", caller, remote, new JsonObject()
             .put("conversationId", id).put("recipients", new JsonArray(users)).put("payload", payload))));
-        return outgoing.signAll(envelopes).compose(signed -> services.database().pool().withTransaction(conn ->
-                store.storeMessage(conn, id, messageId, caller, version, payload).compose(stored -> stored
-                    ? Outbox.enqueueAll(conn, outboxEntries(signed)).compose(ignored -> store.touch(conn, id, version, Instant.now().toString())).map(true)
-                    : Future.succeededFuture(false)))
+        return outbox.write(envelopes, conn -> store.storeMessage(conn, id, messageId, caller, version, payload)
+                .compose(created -> created ? store.touch(conn, id, version, Instant.now().toString()).map(true) : Future.succeededFuture(false)),
+                created -> created)
             .map(created -> {
               if (created) {
-                nudge(signed);
-                events.notify(participants, "message.new", id, new JsonObject().put("messageId", messageId).put("senderId", caller));
+                events.notify(participants, ConversationEvents.MESSAGE_NEW, id, new JsonObject().put("messageId", messageId).put("senderId", caller));
               }
               return new JsonObject().put("messageId", messageId).put("created", created);
-            }));
+            });
       });
     });
   }
@@ -334,16 +320,6 @@ public final class ConversationsVerticle extends VerticleBase {
   }
 
   private JsonObject envelope(String type, String caller, String toDomain, JsonObject payload) {
-    return outgoing.create(type, caller.substring(0, caller.lastIndexOf('@')), new JsonObject().put("domain", toDomain), payload);
+    return outbox.envelope(type, UserId.parse(caller).username(), toDomain, payload);
   }
-
-  private static List<Outbox.Entry> outboxEntries(List<JsonObject> signed) {
-    return signed.stream().map(envelope -> new Outbox.Entry(envelope.getJsonObject("to").getString("domain"), envelope)).toList();
-  }
-
-  private void nudge(List<JsonObject> signed) {
-    signed.stream().map(envelope -> envelope.getJsonObject("to").getString("domain")).distinct()
-        .forEach(destination -> vertx.eventBus().send(Addresses.FEDERATION_OUTBOX_NUDGE, destination));
-  }
-
 }

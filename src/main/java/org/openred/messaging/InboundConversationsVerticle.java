@@ -1,14 +1,14 @@
 package org.openred.messaging;
 
+import org.openred.accounts.AccountsClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import org.openred.bus.Addresses;
-import org.openred.bus.Operations;
+import org.openred.kernel.Operations;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
@@ -30,6 +30,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
   private final ConversationStore store;
   private final ConversationQueues queues = new ConversationQueues(this::applyInbound, this::applyMessages);
   private ConversationEvents events;
+  private AccountsClient accounts;
 
   public InboundConversationsVerticle(NodeServices services) {
     this.services = services;
@@ -38,8 +39,9 @@ public final class InboundConversationsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    events = new ConversationEvents(vertx, store);
-    return Operations.serve(vertx, Addresses.MESSAGING_INBOUND, true, LoggerFactory.getLogger(InboundConversationsVerticle.class),
+    events = new ConversationEvents(services.liveEvents());
+    accounts = new AccountsClient(vertx);
+    return Operations.serve(vertx, MessagingAddresses.INBOUND, true, LoggerFactory.getLogger(InboundConversationsVerticle.class),
         this::inbound).completion();
   }
 
@@ -101,7 +103,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
     }
     int keyVersion = version;
     String now = Instant.now().toString();
-    return store.localUsersExist(toAdd.keySet()).compose(ignored -> services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
+    return accounts.requireLocal(store.localUsers(toAdd.keySet())).compose(ignored -> services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
             "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                 + "VALUES (#{id}, #{creator}, #{v}, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
         .execute(Map.of("id", id, "creator", initiator, "v", keyVersion, "now", now))

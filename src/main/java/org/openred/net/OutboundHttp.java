@@ -11,7 +11,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 import org.openred.config.OpenRedConfig;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

@@ -1,9 +1,10 @@
 package org.openred.node;
 
+import org.openred.kernel.Software;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 

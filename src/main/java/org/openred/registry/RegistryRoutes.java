@@ -6,17 +6,17 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.openred.bus.Addresses;
 import org.openred.crypto.B64u;
 import org.openred.crypto.NodePublicKeys;
 import org.openred.crypto.SignatureChecks;
 import org.openred.federation.Envelope;
 import org.openred.federation.EnvelopeTypes;
 import org.openred.node.NodeServices;
-import org.openred.node.Software;
+import org.openred.node.RouteModule;
+import org.openred.kernel.Software;
 import org.openred.web.HttpVerticle;
 import org.openred.web.JsonExchange;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.openred.web.SignedRequests;
 
 import java.net.URI;
@@ -26,20 +26,25 @@ import java.util.List;
  * The registry API (PROTOCOL.md section 6a) over HTTP: validates, checks signatures, and hands
  * the work to {@link RegistryVerticle} over the event bus.
  */
-public final class RegistryRoutes {
+final class RegistryRoutes implements RouteModule {
   private final Vertx vertx;
   private final SignedRequests signatures;
   private final SignatureChecks envelopeChecks;
   private final EnvelopeForwarder forwarder;
 
-  public RegistryRoutes(Vertx vertx, NodeServices services) {
+  private final NodePublicKeys registryKeys;
+  private final EnvelopeTypes types = EnvelopeTypes.protocol();
+
+  RegistryRoutes(Vertx vertx, NodeServices services, NodePublicKeys registryKeys) {
     this.vertx = vertx;
+    this.registryKeys = registryKeys;
     this.signatures = new SignedRequests(services);
     this.envelopeChecks = services.signatures();
     this.forwarder = new EnvelopeForwarder(vertx, services);
   }
 
-  public void mount(Router router, NodePublicKeys registryKeys) {
+  @Override
+  public void mount(Router router) {
     JsonObject wellKnown = new JsonObject()
         .put("registry_id", registryKeys.nodeId())
         .put("keys", new JsonArray().add(new JsonObject().put("keyid", "registry").put("alg", "ed25519")
@@ -68,7 +73,7 @@ public final class RegistryRoutes {
     if (from == null || to == null || !(from.getValue("node_id") instanceof String) || !(to.getValue("domain") instanceof String)) {
       throw new Problem(400, "invalid-envelope", "from.node_id and to.domain are required");
     }
-    String[] target = EnvelopeTypes.route(envelope);
+    String[] target = types.route(envelope);
     signatures.verify(ctx, keyId -> lookup(keyId).map(node -> node == null ? List.of()
             : List.of(B64u.decode(node.getJsonObject("keys").getString("sig")))))
         .compose(verified -> {
@@ -81,7 +86,7 @@ public final class RegistryRoutes {
           if (signer == null) {
             return Future.failedFuture(new Problem(400, "envelope-signature-invalid", "the envelope signature does not verify"));
           }
-          return vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER,
+          return vertx.eventBus().<JsonObject>request(RegistryAddresses.DISCOVER,
               new JsonObject().put("domain", to.getString("domain")));
         })
         .compose(reply -> {
@@ -123,7 +128,7 @@ public final class RegistryRoutes {
     }
     // Proof of possession: the request must be signed by the key it registers.
     signatures.verify(ctx, keyId -> Future.succeededFuture(keyId.equals(id) ? List.of(sigKey) : List.of()))
-        .compose(verified -> vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_REGISTER, body))
+        .compose(verified -> vertx.eventBus().<JsonObject>request(RegistryAddresses.REGISTER, body))
         .onSuccess(reply -> JsonExchange.send(ctx, reply.body().getBoolean("created") ? 201 : 200, reply.body().getJsonObject("node")))
         .onFailure(ctx::fail);
   }
@@ -137,7 +142,7 @@ public final class RegistryRoutes {
                 : List.of(B64u.decode(node.getJsonObject("keys").getString("sig"))))))
         .compose(verified -> verified.keyId().equals(id) ? Future.succeededFuture()
             : Future.failedFuture(new Problem(403, "origin-mismatch", "a node may only heartbeat for itself")))
-        .compose(ignored -> vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_HEARTBEAT, new JsonObject().put("node_id", id)))
+        .compose(ignored -> vertx.eventBus().<JsonObject>request(RegistryAddresses.HEARTBEAT, new JsonObject().put("node_id", id)))
         .onSuccess(reply -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
@@ -165,7 +170,7 @@ public final class RegistryRoutes {
       }
       query.put("limit", Integer.parseInt(limit));
     }
-    vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER, query)
+    vertx.eventBus().<JsonObject>request(RegistryAddresses.DISCOVER, query)
         .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
         .onFailure(ctx::fail);
   }
@@ -182,7 +187,7 @@ public final class RegistryRoutes {
   }
 
   private Future<JsonObject> lookup(String nodeId) {
-    return vertx.eventBus().<JsonObject>request(Addresses.REGISTRY_DISCOVER, new JsonObject().put("node_id", nodeId))
+    return vertx.eventBus().<JsonObject>request(RegistryAddresses.DISCOVER, new JsonObject().put("node_id", nodeId))
         .map(reply -> {
           JsonArray nodes = reply.body().getJsonArray("nodes");
           return nodes.isEmpty() ? null : nodes.getJsonObject(0);

@@ -4,8 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
-import org.openred.bus.Operations;
+import org.openred.kernel.Operations;
 import org.openred.cache.SharedCache;
 import org.openred.config.FederationDomain;
 import org.openred.config.OpenRedConfig;
@@ -16,7 +15,7 @@ import org.openred.crypto.X25519;
 import org.openred.discovery.KeyDocument;
 import org.openred.net.OutboundHttp;
 import org.openred.store.Database;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,9 +60,9 @@ public final class RegistryVerticle extends VerticleBase {
   public Future<?> start() {
     store = new RegistryStore(database.pool());
     return Future.all(
-        serve(Addresses.REGISTRY_REGISTER, this::register).completion(),
-        serve(Addresses.REGISTRY_HEARTBEAT, this::heartbeat).completion(),
-        serve(Addresses.REGISTRY_DISCOVER, this::discover).completion());
+        serve(RegistryAddresses.REGISTER, this::register).completion(),
+        serve(RegistryAddresses.HEARTBEAT, this::heartbeat).completion(),
+        serve(RegistryAddresses.DISCOVER, this::discover).completion());
   }
 
   private io.vertx.core.eventbus.MessageConsumer<JsonObject> serve(String address, Function<JsonObject, Future<JsonObject>> handler) {

@@ -10,7 +10,9 @@ import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
-import org.openred.bus.Addresses;
+import org.openred.kernel.LiveEvents;
+import org.openred.kernel.Problem;
+import org.openred.node.Authenticator;
 import org.openred.config.OpenRedConfig;
 
 import java.net.URI;
@@ -28,7 +30,7 @@ public final class EventBusBridge {
   private EventBusBridge() {
   }
 
-  public static void mount(Vertx vertx, Router router, OpenRedConfig config) {
+  public static void mount(Vertx vertx, Router router, OpenRedConfig config, Authenticator authenticator) {
     URI publicUrl = config.publicUrl();
     String origin = publicUrl.getScheme() + "://" + publicUrl.getHost() + (publicUrl.getPort() > 0 ? ":" + publicUrl.getPort() : "");
     // No origin in SockJS's own options: it would allow one origin only (and answer others 500); the check is below.
@@ -52,10 +54,10 @@ public final class EventBusBridge {
       ctx.next();
     });
     router.route("/eventbus/*").subRouter(SockJSHandler.create(vertx, handlerOptions)
-        .bridge(bridgeOptions, event -> decide(vertx, event)));
+        .bridge(bridgeOptions, event -> decide(authenticator, event)));
   }
 
-  private static void decide(Vertx vertx, BridgeEvent event) {
+  private static void decide(Authenticator authenticator, BridgeEvent event) {
     BridgeEventType type = event.type();
     if (type == BridgeEventType.SOCKET_CREATED || type == BridgeEventType.SOCKET_CLOSED || type == BridgeEventType.SOCKET_IDLE
         || type == BridgeEventType.SOCKET_PING || type == BridgeEventType.RECEIVE || type == BridgeEventType.UNREGISTER
@@ -76,12 +78,13 @@ public final class EventBusBridge {
       raw.remove("headers");
       event.setRawMessage(raw);
     }
-    if (address == null || authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+    String token = Authenticated.bearer(authorization);
+    if (address == null || token == null) {
       event.complete(false);
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_VERIFY, new JsonObject().put("token", authorization.substring(7).trim()))
-        .onSuccess(reply -> event.complete(address.equals(Addresses.USER_PREFIX + reply.body().getString("username"))))
+    authenticator.verify(token)
+        .onSuccess(user -> event.complete(address.equals(LiveEvents.address(user.getString("username")))))
         .onFailure(failure -> event.complete(false));
   }
 }

@@ -1,5 +1,6 @@
 package org.openred.web;
 
+import org.openred.kernel.Problem;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.ReplyException;
@@ -9,36 +10,38 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.handler.TimeoutHandler;
-import org.openred.bus.Failures;
 import org.openred.config.OpenRedConfig;
 import org.openred.crypto.CryptoClient;
 import org.openred.crypto.NodePublicKeys;
-import org.openred.accounts.AccountsRoutes;
-import org.openred.federation.inbound.FederationRoutes;
-import org.openred.messaging.ConversationsRoutes;
 import org.openred.net.AddressPolicy;
-import org.openred.node.ClientNoiseFilter;
+import org.openred.kernel.ClientNoiseFilter;
+import org.openred.node.Authenticator;
 import org.openred.node.NodeServices;
-import org.openred.node.Readiness;
-import org.openred.node.Software;
-import org.openred.registry.RegistryRoutes;
+import org.openred.kernel.Readiness;
+import org.openred.kernel.Software;
 import org.openred.store.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The HTTP face of a node: thin routes that validate and hand work to verticles over the event
- * bus, one problem+json failure path, and the static web app. Later issues mount their routers
- * here (client API, federation API, registry API, event-bus bridge).
+ * The HTTP face of a node: the filters and body handling every API request goes through, the routes
+ * it is given (the federation API's and each module's, on a router of their own that can be taken
+ * away while the node runs), the browser bridge, one problem+json failure path and the static web
+ * app. It names no capability.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -46,18 +49,30 @@ public final class HttpVerticle extends VerticleBase {
   public static final String JSON_BODY = "openred.json";
   private static final Set<HttpMethod> BODY_METHODS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
-  private final NodeServices services;
   private final ConnectionGuard guard;
   private final OpenRedConfig config;
   private final Database database;
+  private final List<ModuleRoutes> modules;
+  private final Authenticator authenticator;
+  private final RouteSwitches switches;
+  private final Map<String, List<Route>> mounted = new HashMap<>();
   private NodePublicKeys keys;
   private JsonObject wellKnown;
 
-  public HttpVerticle(NodeServices services, ConnectionGuard guard) {
-    this.services = services;
+  public HttpVerticle(NodeServices services, ConnectionGuard guard, List<ModuleRoutes> modules, Authenticator authenticator,
+                      RouteSwitches switches) {
+    this.switches = switches;
     this.guard = guard;
     this.config = services.config();
     this.database = services.database();
+    this.modules = List.copyOf(modules);
+    this.authenticator = authenticator;
+  }
+
+  @Override
+  public Future<?> stop() {
+    switches.unregister(context);
+    return Future.succeededFuture();
   }
 
   @Override
@@ -67,6 +82,7 @@ public final class HttpVerticle extends VerticleBase {
       wellKnown = wellKnownDocument(config, keys);
       HttpServer server = vertx.createHttpServer(serverOptions());
       Router router = router();
+      switches.register(context, mounted);
       server.connectionHandler(connection -> guard.opened(vertx, connection));
       return server.requestHandler(request -> {
         guard.headReceived(vertx, request);
@@ -105,23 +121,27 @@ public final class HttpVerticle extends VerticleBase {
       router.route(api).handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
       router.route(api).handler(HttpVerticle::jsonBody);
     }
+    // Every module's filters run on every request, before any route: the kernel's and the modules'.
+    for (ModuleRoutes module : modules) {
+      List<Route> routes = mounted.computeIfAbsent(module.module(), name -> new ArrayList<>());
+      module.filters().get().forEach(filter -> routes.add(router.route().handler(filter)));
+    }
     router.get("/api/v1/health").handler(this::health);
     router.get("/metrics").handler(this::metrics);
-    if (config.role().runsRegistry()) {
-      new RegistryRoutes(vertx, services).mount(router, keys);
-    }
-    if (config.role().runsNode()) {
-      new FederationRoutes(vertx, services).mount(router);
-      AccountsRoutes accounts = new AccountsRoutes(vertx);
-      accounts.mount(router);
-      new ConversationsRoutes(vertx, accounts).mount(router);
-      EventBusBridge.mount(vertx, router, config);
-    }
     if (config.role().runsNode()) {
       router.get("/.well-known/openred").handler(ctx -> ctx.response()
           .putHeader("Content-Type", "application/json")
           .putHeader("Cache-Control", "public, max-age=300")
           .end(wellKnown.encode()));
+    }
+    // A module's routes go on this router (so a path served for another method still answers 405), each
+    // one kept to be disabled and enabled with its module.
+    for (ModuleRoutes module : modules) {
+      Router recording = recording(router, mounted.computeIfAbsent(module.module(), name -> new ArrayList<>()));
+      module.routes().get().forEach(routes -> routes.mount(recording));
+    }
+    if (config.role().runsNode()) {
+      EventBusBridge.mount(vertx, router, config, authenticator);
     }
     router.get("/webjars/sockjs-client/*").handler(StaticHandler.create("META-INF/resources/webjars/sockjs-client").setMaxAgeSeconds(86_400));
     StaticHandler webApp = StaticHandler.create("webroot").setIndexPage("index.html").setDefaultContentEncoding("UTF-8");
@@ -132,6 +152,23 @@ public final class HttpVerticle extends VerticleBase {
       router.errorHandler(status, HttpVerticle::failure);
     }
     return router;
+  }
+
+  /** The router, keeping every route a module makes on it. */
+  private static Router recording(Router router, List<Route> routes) {
+    return (Router) java.lang.reflect.Proxy.newProxyInstance(Router.class.getClassLoader(), new Class<?>[] {Router.class},
+        (proxy, method, args) -> {
+          Object result;
+          try {
+            result = method.invoke(router, args);
+          } catch (java.lang.reflect.InvocationTargetException e) {
+            throw e.getCause();
+          }
+          if (result instanceof Route route) {
+            routes.add(route);
+          }
+          return result == router ? proxy : result;
+        });
   }
 
   /**
@@ -205,16 +242,31 @@ public final class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * Prometheus text. Only for clients on loopback until accounts bring an admin role: the counters
-   * say how busy and how connected the node is, which is nobody else's business.
+   * Prometheus text, for the node's admins and for scrapers on loopback: the counters say how busy and
+   * how connected the node is, which is nobody else's business.
    */
   private void metrics(RoutingContext ctx) {
     var remote = ctx.request().remoteAddress();
-    if (remote == null || !AddressPolicy.isLoopbackLiteral(remote.hostAddress())) {
-      throw new Problem(403, "forbidden", "metrics are served to loopback clients only");
+    if (remote != null && AddressPolicy.isLoopbackLiteral(remote.hostAddress())) {
+      serveMetrics(ctx);
+      return;
     }
+    String token = Authenticated.bearer(ctx.request().getHeader("Authorization"));
+    if (token == null) {
+      throw new Problem(403, "forbidden", "metrics are served to admins and to loopback clients only");
+    }
+    authenticator.verify(token).onSuccess(user -> {
+      if (Authenticated.isAdmin(user)) {
+        serveMetrics(ctx);
+      } else {
+        ctx.fail(new Problem(403, "admin-only", "metrics are served to admins and to loopback clients only"));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void serveMetrics(RoutingContext ctx) {
     Future<JsonObject> delivery = config.role().runsNode()
-        ? vertx.eventBus().<JsonObject>request(org.openred.bus.Addresses.FEDERATION_METRICS, new JsonObject()).map(r -> r.body())
+        ? vertx.eventBus().<JsonObject>request(org.openred.kernel.Addresses.FEDERATION_METRICS, new JsonObject()).map(r -> r.body())
         : Future.succeededFuture(new JsonObject());
     delivery.onSuccess(counters -> {
       StringBuilder text = new StringBuilder("# HELP openred_up 1 while the node serves.\n# TYPE openred_up gauge\nopenred_up 1\n");
@@ -258,16 +310,14 @@ public final class HttpVerticle extends VerticleBase {
   static void failure(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     Problem problem;
-    if (failure instanceof Problem known) {
-      problem = known;
-    } else if (failure instanceof HttpException http) {
-      problem = new Problem(http.getStatusCode(), Problem.defaultType(http.getStatusCode()), http.getPayload());
-    } else if (failure instanceof ReplyException reply && reply.failureCode() >= 400 && reply.failureCode() < 600) {
-      problem = new Problem(reply.failureCode(), Failures.type(reply.getMessage()), Failures.detail(reply.getMessage()));
-    } else if (failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
+    if (failure instanceof ReplyException reply && reply.failureType() != ReplyFailure.RECIPIENT_FAILURE) {
       // The verticle behind the route is not there (starting, stopping, or its cluster member gone) or did not answer.
       problem = new Problem(503, "unavailable", "the node is busy or restarting; try again in a few seconds");
       ctx.response().putHeader("Retry-After", "5");
+    } else if (Problem.from(failure) != null) {
+      problem = Problem.from(failure);
+    } else if (failure instanceof HttpException http) {
+      problem = new Problem(http.getStatusCode(), Problem.defaultType(http.getStatusCode()), http.getPayload());
     } else if (failure == null && ctx.statusCode() >= 400) {
       problem = Problem.of(ctx.statusCode());
     } else if (ClientNoiseFilter.clientFault(failure)) {
@@ -282,6 +332,18 @@ public final class HttpVerticle extends VerticleBase {
       LOG.error("Internal error {} on {} {}", incident, ctx.request().method(), ctx.request().path(), failure);
       problem = new Problem(500, "internal-error", "internal error, incident " + incident);
     }
-    problem.send(ctx);
+    send(ctx, problem);
+  }
+
+  private static void send(RoutingContext ctx, Problem problem) {
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    ctx.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.CONTENT_TYPE);
+    if (problem.status() == 401 && !ctx.response().headers().contains("WWW-Authenticate")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+    }
+    ctx.response().end(problem.toJson(ctx.request().path()).encode());
   }
 }

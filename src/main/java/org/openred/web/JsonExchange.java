@@ -1,5 +1,6 @@
 package org.openred.web;
 
+import org.openred.kernel.Problem;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -1,5 +1,6 @@
 package org.openred.web;
 
+import org.openred.kernel.Problem;
 import io.vertx.core.Future;
 import io.vertx.ext.web.RoutingContext;
 import org.openred.federation.signature.RequestVerifier;

@@ -1,5 +1,6 @@
 package org.openred.web;
 
+import org.openred.kernel.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.ClientApi;
 import org.openred.testing.TestNodes;
 
@@ -58,7 +58,6 @@ class AccountsTest {
   private HttpResponse<String> me(String accessToken) {
     return ClientApi.send(port, "GET", "/api/v1/auth/me", accessToken, null);
   }
-
 
   private String newUser() {
     String name = "u" + UUID.randomUUID().toString().substring(0, 8);
@@ -162,11 +161,11 @@ class AccountsTest {
     String name = newUser();
     AccessTokens sameKeys = await(AccessTokens.load(node.vertx(), node.database().pool(),
         new org.openred.crypto.CryptoClient(node.vertx()), "a.test"));
-    assertEquals(200, me(await(sameKeys.issue(name, "f-" + name))).statusCode(), "a fresh token from the same keys works");
-    assertProblem(401, "invalid-token", me(await(sameKeys.issue(name, "f-" + name, java.time.Instant.now().minusSeconds(120)))));
+    assertEquals(200, me(await(sameKeys.issue(name, "f-" + name, false))).statusCode(), "a fresh token from the same keys works");
+    assertProblem(401, "invalid-token", me(await(sameKeys.issue(name, "f-" + name, false, java.time.Instant.now().minusSeconds(120)))));
     AccessTokens otherAudience = await(AccessTokens.load(node.vertx(), node.database().pool(),
         new org.openred.crypto.CryptoClient(node.vertx()), "elsewhere.test"));
-    assertProblem(401, "invalid-token", me(await(otherAudience.issue(name, "f-" + name))));
+    assertProblem(401, "invalid-token", me(await(otherAudience.issue(name, "f-" + name, false))));
   }
 
   @Test
@@ -174,7 +173,7 @@ class AccountsTest {
   void bruteForce() {
     String name = newUser();
     HttpResponse<String> last = null;
-    for (int i = 0; i < AccountsVerticle.MAX_FAILURES_PER_ACCOUNT; i++) {
+    for (int i = 0; i < SessionsVerticle.MAX_FAILURES_PER_ACCOUNT; i++) {
       last = post("/api/v1/auth/login", credentials(name, "guess " + i), Map.of("X-Forwarded-For", "10.0.0." + i));
       assertEquals(401, last.statusCode());
     }

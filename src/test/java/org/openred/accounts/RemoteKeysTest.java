@@ -3,7 +3,7 @@ package org.openred.accounts;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.ClientApi;
 import org.openred.testing.TestCa;
 import org.openred.testing.TestNodes;

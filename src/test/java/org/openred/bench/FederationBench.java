@@ -1,10 +1,11 @@
 package org.openred.bench;
 
+import org.openred.accounts.AccountsAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.Chat;
 import org.openred.testing.TestNodes;
 
@@ -36,7 +37,7 @@ public final class FederationBench {
     OpenRedNode a = aSpec.start();
     OpenRedNode b = bSpec.start();
     try {
-      TestNodes.await(b.vertx().eventBus().request(Addresses.ACCOUNTS_REGISTER,
+      TestNodes.await(b.vertx().eventBus().request(AccountsAddresses.REGISTER,
           new JsonObject().put("username", "bob").put("password", "correct horse battery")));
       System.out.printf("machine: %d cores, %s; both nodes and the load in one JVM, SQLite on both sides%n",
           Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.version"));

@@ -18,7 +18,7 @@ public final class SqliteProbe {
     Vertx vertx = Vertx.vertx();
     Path dir = TestNodes.tempDir("probe");
     Database db = TestNodes.await(Database.open(vertx, StorageConfig.sqlite(dir.resolve("p.db"))));
-    TestNodes.await(Migrations.migrate(db));
+    TestNodes.await(Migrations.migrateKernel(db));
     // Rounds until the JIT has compiled the client's paths; the last one is printed.
     int n = 2_000;
     double transaction = 0;

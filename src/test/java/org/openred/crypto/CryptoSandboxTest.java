@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.config.Option;
 import org.openred.config.StartupFailure;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.StorageEngines;
 import org.openred.testing.TestNodes;
 

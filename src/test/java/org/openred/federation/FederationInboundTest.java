@@ -11,7 +11,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.openred.config.Option;
 import org.openred.crypto.Ed25519;
 import org.openred.federation.signature.ContentDigest;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.Chat;
 import org.openred.testing.ClientApi;
 import org.openred.testing.FakeNode;
@@ -96,7 +96,6 @@ class FederationInboundTest {
   private static HttpResponse<String> post(URI url, FakeNode signer, byte[] body) {
     return FakeNode.post(url, FakeNode.sign(signer.signingPrivate, signer.domain, "POST", url, body, Clock.systemUTC()), body);
   }
-
 
   /** A message from alice of the sending node to bob@b.test in the conversation made at the start. */
   private JsonObject message(FakeNode from) {

@@ -5,9 +5,9 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.TestCa;
 import org.openred.testing.TestNodes;
 

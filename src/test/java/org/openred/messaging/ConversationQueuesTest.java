@@ -5,7 +5,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -9,13 +9,12 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openred.config.Option;
 import org.openred.config.Role;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.FakeNode;
 import org.openred.testing.RawHttp;
 import org.openred.testing.TestNodes;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -12,7 +12,7 @@ import org.openred.config.Option;
 import org.openred.config.Role;
 import org.openred.crypto.B64u;
 import org.openred.crypto.Ed25519;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.FakeNode;
 import org.openred.testing.RawHttp;
 import org.openred.testing.StorageEngines;
@@ -92,7 +92,6 @@ class RegistryTest {
     assertEquals(200, response.statusCode(), response.body());
     return new JsonObject(response.body()).getJsonArray("nodes");
   }
-
 
   @ParameterizedTest
   @MethodSource("org.openred.testing.StorageEngines#both")

@@ -2,7 +2,7 @@ package org.openred.store;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.ClientApi;
 import org.openred.testing.TestNodes;
 

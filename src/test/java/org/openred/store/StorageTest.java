@@ -51,10 +51,10 @@ class StorageTest {
   @DisplayName("Migrations apply once, in order, and a second run changes nothing")
   void migrationsAreForwardOnlyAndIdempotent(StorageEngines engine, Vertx vertx) {
     Database db = open(vertx, engine);
-    int version = await(Migrations.migrate(db));
+    int version = await(Migrations.migrateKernel(db)).get(Migrations.KERNEL);
     assertTrue(version >= 1);
-    assertEquals(version, await(Migrations.migrate(db)));
-    long recorded = await(db.pool().query("SELECT COUNT(*) FROM schema_version").execute()).iterator().next().getLong(0);
+    assertEquals(version, await(Migrations.migrateKernel(db)).get(Migrations.KERNEL));
+    long recorded = await(db.pool().query("SELECT COUNT(*) FROM module_schema WHERE module = 'kernel'").execute()).iterator().next().getLong(0);
     assertEquals(version, recorded);
   }
 
@@ -63,10 +63,10 @@ class StorageTest {
   @DisplayName("A database migrated by a newer release is refused, not downgraded")
   void newerSchemaRefused(StorageEngines engine, Vertx vertx) {
     Database db = open(vertx, engine);
-    await(Migrations.migrate(db));
-    await(SqlTemplate.forUpdate(db.pool(), "INSERT INTO schema_version (version, name, applied_at) VALUES (#{v}, 'future', 'x')")
+    await(Migrations.migrateKernel(db));
+    await(SqlTemplate.forUpdate(db.pool(), "INSERT INTO module_schema (module, version, name, applied_at) VALUES ('kernel', #{v}, 'future', 'x')")
         .execute(Map.of("v", 999)));
-    Throwable failure = assertThrows(RuntimeException.class, () -> await(Migrations.migrate(db)));
+    Throwable failure = assertThrows(RuntimeException.class, () -> await(Migrations.migrateKernel(db)));
     assertInstanceOf(StorageException.class, failure);
     assertTrue(failure.getMessage().contains("999"), failure.getMessage());
   }
@@ -76,7 +76,7 @@ class StorageTest {
   @DisplayName("Node keys: insert-if-absent keeps the first writer, current() and all() read them back")
   void nodeKeyRepository(StorageEngines engine, Vertx vertx) {
     Database db = open(vertx, engine);
-    await(Migrations.migrate(db));
+    await(Migrations.migrateKernel(db));
     NodeKeyRepository keys = new NodeKeyRepository(db.pool());
     assertTrue(await(keys.current("sig")).isEmpty());
     NodeKeyRepository.StoredKey first = new NodeKeyRepository.StoredKey("sig-1", "sig", "pub1", "sealed1",
@@ -99,7 +99,7 @@ class StorageTest {
   @DisplayName("SQLite's write-ahead log reaches the database file in the background, not at the writer's expense")
   void walCheckpointedInTheBackground(Vertx vertx) throws Exception {
     Database db = open(vertx, StorageEngines.SQLITE);
-    await(Migrations.migrate(db));
+    await(Migrations.migrateKernel(db));
     java.util.List<Map<String, Object>> rows = new java.util.ArrayList<>();
     for (int i = 0; i < 3_000; i++) {
       rows.add(Map.of("id", "e" + i, "body", "x".repeat(2_000)));
@@ -122,7 +122,7 @@ class StorageTest {
   @DisplayName("A plain write after a transaction is committed: it survives closing the pool")
   void writesAfterATransactionAreDurable(StorageEngines engine, Vertx vertx) {
     Database db = open(vertx, engine);
-    await(Migrations.migrate(db));
+    await(Migrations.migrateKernel(db));
     await(db.pool().withTransaction(conn -> conn.query("SELECT 1").execute()));
     NodeKeyRepository.StoredKey key = new NodeKeyRepository.StoredKey("dh-1", "dh", "pub", "sealed",
         "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", null);
@@ -137,7 +137,7 @@ class StorageTest {
   @DisplayName("The schema refuses a key row with an unknown purpose")
   void schemaConstraints(StorageEngines engine, Vertx vertx) {
     Database db = open(vertx, engine);
-    await(Migrations.migrate(db));
+    await(Migrations.migrateKernel(db));
     NodeKeyRepository keys = new NodeKeyRepository(db.pool());
     assertThrows(RuntimeException.class, () -> await(keys.insertIfAbsent(new NodeKeyRepository.StoredKey("x-1", "xor",
         "p", "s", "2026-01-01T00:00:00Z", "2027-01-01T00:00:00Z", null))));

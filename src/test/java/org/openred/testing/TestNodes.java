@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Pool;
 import org.openred.config.OpenRedConfig;
 import org.openred.config.Option;
 import org.openred.config.Role;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

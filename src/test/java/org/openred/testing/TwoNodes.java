@@ -1,7 +1,7 @@
 package org.openred.testing;
 
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 
 import java.nio.file.Path;
 

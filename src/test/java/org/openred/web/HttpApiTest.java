@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.openred.config.Option;
 import org.openred.crypto.B64u;
 import org.openred.crypto.NodeId;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.RawHttp;
 import org.openred.testing.TestNodes;
 
@@ -24,7 +24,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
 import static org.openred.testing.Problems.assertProblem;
@@ -61,9 +60,6 @@ class HttpApiTest {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Content-Type", contentType).POST(body).build(), HttpResponse.BodyHandlers.ofString());
   }
-
-
-
 
   @Test
   @DisplayName("GET /api/v1/health answers 200 with storage up")

@@ -3,7 +3,7 @@ package org.openred.web;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.openred.config.Option;
-import org.openred.node.OpenRedNode;
+import org.openred.app.OpenRedNode;
 import org.openred.testing.FakeNode;
 import org.openred.testing.TestNodes;
 

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.LocalMap;
 import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.eventbus.ReplyException;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.crypto.B64u;
 import org.openred.federation.signature.RequestVerifier;
 import org.openred.net.OutboundHttp;

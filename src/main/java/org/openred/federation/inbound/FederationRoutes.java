@@ -2,20 +2,20 @@ package org.openred.federation.inbound;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.config.FederationDomain;
 import org.openred.config.OpenRedConfig;
 import org.openred.federation.EnvelopeTypes;
 import org.openred.federation.signature.MalformedSignatureException;
 import org.openred.federation.signature.SignatureParams;
 import org.openred.node.NodeServices;
+import org.openred.node.RouteModule;
 import org.openred.web.JsonExchange;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.openred.web.SignedRequests;
 
 import java.util.Map;
@@ -27,33 +27,49 @@ import java.util.regex.Pattern;
  * the domain policy, the per-domain rate limit and the signature check first; the routes then hand
  * envelopes to {@link InboundVerticle} over the event bus.
  */
-public final class FederationRoutes {
+public final class FederationRoutes implements RouteModule {
   public static final String PREFIX = "/federation/v1";
   private static final String ORIGIN = "openred.federation.origin";
   private static final Pattern TXN_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
-  private static final Pattern USER_ID = Pattern.compile("^([a-z0-9][a-z0-9._-]{0,63})@(.+)$");
 
   private final Vertx vertx;
+  private final EnvelopeTypes types;
   private final OpenRedConfig config;
   private final SignedRequests signatures;
   private final FederationKeys keys;
   private final Map<String, long[]> windows = new ConcurrentHashMap<>();
 
-  public FederationRoutes(Vertx vertx, NodeServices services) {
+  public FederationRoutes(Vertx vertx, NodeServices services, EnvelopeTypes types) {
     this.vertx = vertx;
+    this.types = types;
     this.config = services.config();
     this.signatures = new SignedRequests(services);
     this.keys = new FederationKeys(vertx, services);
   }
 
+  /**
+   * Every request under the prefix is signed: checked here first, for the module routes after these
+   * too. The endpoints of envelope types are looked up per request, so those of a plugin enabled while
+   * the node runs are served at once; any other path goes on to the modules' routes.
+   */
+  @Override
   public void mount(Router router) {
     router.route(PREFIX + "/*").handler(this::authenticate);
     router.put(PREFIX + "/transactions/:txnId").handler(this::transaction);
-    for (EnvelopeTypes.Endpoint endpoint : EnvelopeTypes.endpoints()) {
-      router.route(HttpMethod.valueOf(endpoint.method()), PREFIX + endpoint.path().replace("{conversationId}", ":conversationId"))
-          .handler(ctx -> single(ctx, endpoint));
-    }
-    router.get(PREFIX + "/users/:userId/public_key").handler(this::publicKey);
+    router.route(PREFIX + "/*").handler(ctx -> {
+      String path = ctx.normalizedPath().substring(PREFIX.length());
+      var endpoint = types.endpointAt(ctx.request().method().name(), path);
+      if (endpoint.isEmpty()) {
+        ctx.next();
+      } else {
+        single(ctx, endpoint.get().getKey(), endpoint.get().getValue());
+      }
+    });
+  }
+
+  /** The domain (or the registry) that signed a request under {@code /federation/}, for the routes that serve it. */
+  public static String origin(RoutingContext ctx) {
+    return ctx.get(ORIGIN);
   }
 
   /** Policy and rate limit on the claimed keyid (cheap), then the full signature check. */
@@ -109,9 +125,9 @@ public final class FederationRoutes {
   }
 
   /** One envelope on its own endpoint; its type (and the conversation the path names) must belong there. */
-  private void single(RoutingContext ctx, EnvelopeTypes.Endpoint endpoint) {
+  private void single(RoutingContext ctx, EnvelopeTypes.Endpoint endpoint, String conversationIdInPath) {
     JsonObject envelope = JsonExchange.body(ctx);
-    if (!EnvelopeTypes.belongs(envelope, endpoint, ctx.pathParam("conversationId"))) {
+    if (!types.belongs(envelope, endpoint, conversationIdInPath)) {
       throw new Problem(400, "wrong-endpoint", "an envelope of type " + envelope.getValue("type") + " does not belong on " + ctx.request().path());
     }
     String origin = ctx.get(ORIGIN);
@@ -136,20 +152,4 @@ public final class FederationRoutes {
     }
     return vertx.eventBus().<JsonObject>request(Addresses.FEDERATION_RECEIVE, request).map(reply -> reply.body());
   }
-
-  private void publicKey(RoutingContext ctx) {
-    String userId = ctx.pathParam("userId").toLowerCase();
-    var match = USER_ID.matcher(userId);
-    if (!match.matches() || FederationDomain.normalise(match.group(2)) == null) {
-      throw new Problem(400, "invalid-user-id", "a user id is username@domain");
-    }
-    if (!match.group(2).equals(config.domain())) {
-      throw new Problem(400, "wrong-destination", userId + " is not a user of this node");
-    }
-    // A 404 from the accounts verticle is the node's 404 (unknown-user) through the one failure handler.
-    vertx.eventBus().<JsonObject>request(Addresses.ACCOUNTS_PUBLIC_KEY, new JsonObject().put("userId", userId))
-        .onSuccess(reply -> JsonExchange.send(ctx, 200, reply.body()))
-        .onFailure(ctx::fail);
-  }
-
 }

@@ -9,12 +9,13 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
+import org.openred.kernel.Addresses;
+import org.openred.kernel.Failures;
+import org.openred.kernel.GroupCommit;
 import org.openred.federation.Envelope;
 import org.openred.federation.EnvelopeTypes;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,26 +53,27 @@ public final class InboundVerticle extends VerticleBase {
   private static final JsonObject UNAVAILABLE = new JsonObject().put("status", 503).put("type", "unavailable")
       .put("detail", "the envelope is stored but could not be applied yet; it will be, and a repeat is answered then");
 
-  private final List<StoreJob> queued = new ArrayList<>();
-  private final List<Record> toRecord = new ArrayList<>();
   private final Set<String> applying = new HashSet<>();
   private final RefusalLog refusals = new RefusalLog(LOG);
-  private boolean flushing;
+  private GroupCommit<Work> commit;
   private boolean sweeping;
   private long sweepTimer;
 
   private final NodeServices services;
   private final InboundStore store;
+  private final EnvelopeTypes types;
   private FederationKeys keys;
 
-  public InboundVerticle(NodeServices services) {
+  public InboundVerticle(NodeServices services, EnvelopeTypes types) {
     this.services = services;
+    this.types = types;
     this.store = new InboundStore(services.database());
   }
 
   @Override
   public Future<?> start() {
     keys = new FederationKeys(vertx, services);
+    commit = new GroupCommit<>(context, MAX_GROUP, work -> work instanceof StoreJob job ? job.envelopes().size() : 0, this::write);
     sweepTimer = vertx.setPeriodic(1_000, SWEEP_MS, id -> sweep());
     return vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_RECEIVE, this::receive).completion();
   }
@@ -108,7 +110,7 @@ public final class InboundVerticle extends VerticleBase {
         continue;
       }
       try {
-        Envelope.validate(envelope, origin, services.config().domain());
+        Envelope.validate(envelope, origin, services.config().domain(), types);
         wellFormed.add(envelope);
       } catch (Problem problem) {
         results.put(key, problem.toJson(null));
@@ -142,42 +144,30 @@ public final class InboundVerticle extends VerticleBase {
   /** Queues a checked batch for the next group commit and answers once its envelopes were applied. */
   private Future<JsonObject> store(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results) {
     Promise<JsonObject> answered = Promise.promise();
-    queued.add(new StoreJob(origin, txnId, envelopes, results, answered));
-    schedule();
+    commit.add(new StoreJob(origin, txnId, envelopes, results, answered));
     return answered.future();
-  }
-
-  private void schedule() {
-    if (!flushing) {
-      flushing = true;
-      vertx.runOnContext(ignored -> flush());
-    }
   }
 
   /**
    * Group commit, one transaction for both ends of the pipeline: the envelopes checked since the last
-   * flush are stored, and the outcomes of the groups applied since then are recorded, so under load a
+   * group are stored, and the outcomes of the groups applied since then are recorded, so under load a
    * group costs one commit to store and shares the next one to record. Each group is applied while
    * the next one is stored.
    */
-  private void flush() {
+  private Future<?> write(List<Work> group) {
     List<StoreJob> jobs = new ArrayList<>();
-    int envelopeCount = 0;
-    while (!queued.isEmpty() && envelopeCount < MAX_GROUP) {
-      StoreJob job = queued.remove(0);
-      jobs.add(job);
-      envelopeCount += job.envelopes().size();
-    }
-    List<Record> records = new ArrayList<>(toRecord);
-    toRecord.clear();
-    if (jobs.isEmpty() && records.isEmpty()) {
-      flushing = false;
-      return;
-    }
+    List<Record> records = new ArrayList<>();
+    group.forEach(work -> {
+      if (work instanceof StoreJob job) {
+        jobs.add(job);
+      } else {
+        records.add((Record) work);
+      }
+    });
     List<JsonObject> all = new ArrayList<>();
     jobs.forEach(job -> all.addAll(job.envelopes()));
     String now = RECEIVED_AT.format(Instant.now());
-    services.database().pool().withTransaction(conn -> InboundStore.write(conn, finalOutcomes(records), transactions(records))
+    return services.database().pool().withTransaction(conn -> InboundStore.write(conn, finalOutcomes(records), transactions(records))
             .compose(ignored -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of()) : InboundStore.insertAll(conn, all, now)))
         .onComplete(stored -> {
           records.forEach(record -> record.written().handle(stored.mapEmpty()));
@@ -186,7 +176,6 @@ public final class InboundVerticle extends VerticleBase {
           } else {
             jobs.forEach(job -> job.answered().fail(stored.cause()));
           }
-          flush();
         });
   }
 
@@ -258,7 +247,7 @@ public final class InboundVerticle extends VerticleBase {
     String type = envelope.getString("type");
     String address;
     try {
-      address = EnvelopeTypes.appliedBy(type);
+      address = types.appliedBy(type);
     } catch (Problem problem) {
       return Future.succeededFuture(problem.toJson(null));
     }
@@ -267,11 +256,11 @@ public final class InboundVerticle extends VerticleBase {
         int status = reply.result().body() != null ? reply.result().body().getInteger("status", 202) : 202;
         return Future.succeededFuture(new JsonObject().put("status", status));
       }
-      if (reply.cause() instanceof ReplyException failure && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE
-          && failure.failureCode() >= 400 && failure.failureCode() < 500) {
-        refusals.refused(InboundStore.sender(envelope), envelope.getString("id"), type, failure.getMessage());
-        return Future.succeededFuture(new Problem(failure.failureCode(), Failures.type(failure.getMessage()),
-            Failures.detail(failure.getMessage())).toJson(null));
+      Problem refusal = reply.cause() instanceof ReplyException failure && failure.failureType() == ReplyFailure.RECIPIENT_FAILURE
+          ? Problem.from(failure) : null;
+      if (refusal != null && refusal.status() < 500) {
+        refusals.refused(InboundStore.sender(envelope), envelope.getString("id"), type, reply.cause().getMessage());
+        return Future.succeededFuture(refusal.toJson(null));
       }
       LOG.warn("Envelope {} ({}) from {} stored, not applied yet: {}", envelope.getString("id"), type, InboundStore.sender(envelope),
           reply.cause().getMessage());
@@ -279,15 +268,18 @@ public final class InboundVerticle extends VerticleBase {
     });
   }
 
+  /** What a group commit writes: received envelopes to store, or outcomes to record. */
+  private sealed interface Work permits StoreJob, Record {
+  }
+
   /** Outcomes and transactions' answers waiting for the next group commit, and who waits for them. */
-  private record Record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions, Promise<Void> written) {
+  private record Record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions, Promise<Void> written) implements Work {
   }
 
   /** Has the outcomes that are final and the transactions' answers written by the next group commit. */
   private Future<Void> record(Map<String, JsonObject> outcomes, List<Map<String, Object>> transactions) {
     Promise<Void> written = Promise.promise();
-    toRecord.add(new Record(outcomes, transactions, written));
-    schedule();
+    commit.add(new Record(outcomes, transactions, written));
     return written.future();
   }
 
@@ -338,7 +330,7 @@ public final class InboundVerticle extends VerticleBase {
 
   /** A checked batch waiting for its group commit. */
   private record StoreJob(String origin, String txnId, List<JsonObject> envelopes, Map<String, JsonObject> results,
-                          Promise<JsonObject> answered) {
+                          Promise<JsonObject> answered) implements Work {
     JsonObject answer() {
       return new JsonObject().put("results", new JsonObject(new LinkedHashMap<>(results)));
     }

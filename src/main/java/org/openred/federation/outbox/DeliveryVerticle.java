@@ -8,8 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
-import org.openred.bus.Addresses;
+import org.openred.kernel.Addresses;
 import org.openred.federation.FederationClient;
 import org.openred.net.OutboundHttp;
 import org.openred.node.NodeServices;
@@ -20,12 +19,10 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,28 +37,20 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class DeliveryVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryVerticle.class);
   static final int BATCH = 100;
-  static final long FIRST_BACKOFF_MS = 1_000;
-  static final long MAX_BACKOFF_MS = 3_600_000;
   static final Duration GIVE_UP_AFTER = Duration.ofDays(7);
-  private static final int BREAKER_THRESHOLD = 3;
   private static final int MAX_ANSWER = 1024 * 1024;
 
   private final NodeServices services;
   private final Set<String> inFlight = new HashSet<>();
   private final Set<String> again = new HashSet<>();
-  private final Map<String, Breaker> breakers = new HashMap<>();
+  private final DestinationHealth health = new DestinationHealth();
   private final AtomicLong queued = new AtomicLong();
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private FederationClient federation;
+  private OutboxStore store;
   private long timer;
-
-  /** Consecutive failures of a destination and until when it is left alone. */
-  private static final class Breaker {
-    int failures;
-    long openUntil;
-  }
 
   public DeliveryVerticle(NodeServices services) {
     this.services = services;
@@ -70,6 +59,7 @@ public final class DeliveryVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     federation = new FederationClient(vertx, services);
+    store = new OutboxStore(services.database().pool());
     timer = vertx.setPeriodic(1000, id -> scan());
     vertx.setTimer(1, id -> scan());
     return Future.all(
@@ -89,10 +79,8 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private void scan() {
-    SqlTemplate.forQuery(services.database().pool(),
-            "SELECT DISTINCT destination FROM outbox WHERE status = 'pending' AND next_attempt_at <= #{now}")
-        .execute(Map.of("now", System.currentTimeMillis()))
-        .onSuccess(rows -> rows.forEach(row -> schedule(row.getString("destination"))))
+    store.dueDestinations()
+        .onSuccess(destinations -> destinations.forEach(this::schedule))
         .onFailure(failure -> LOG.warn("Outbox scan failed: {}", failure.getMessage()));
   }
 
@@ -101,8 +89,7 @@ public final class DeliveryVerticle extends VerticleBase {
       again.add(destination);
       return;
     }
-    Breaker breaker = breakers.get(destination);
-    if (breaker != null && breaker.openUntil > System.currentTimeMillis()) {
+    if (health.paused(destination)) {
       return;
     }
     inFlight.add(destination);
@@ -161,23 +148,8 @@ public final class DeliveryVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * The next batch in order. A destination waits as a whole: while the oldest pending envelope is not
-   * due (it is backing off), nothing after it is sent either, so order holds across retries and restarts.
-   */
   private Future<List<Row>> select(String destination, long afterSeq) {
-    return SqlTemplate.forQuery(services.database().pool(),
-            "SELECT seq, envelope_id, body, attempts, created_at, next_attempt_at FROM outbox WHERE status = 'pending' "
-                + "AND destination = #{d} AND seq > #{after} ORDER BY seq LIMIT " + BATCH)
-        .execute(Map.of("d", destination, "after", afterSeq))
-        .map(rows -> {
-          List<Row> batch = new ArrayList<>();
-          rows.forEach(batch::add);
-          if (afterSeq == 0 && !batch.isEmpty() && batch.get(0).getLong("next_attempt_at") > System.currentTimeMillis()) {
-            return List.of();
-          }
-          return batch;
-        });
+    return store.batch(destination, afterSeq, BATCH);
   }
 
   /** What became of one batch: whether every envelope was delivered, and the outbox rows being settled. */
@@ -211,7 +183,7 @@ public final class DeliveryVerticle extends VerticleBase {
       } catch (RuntimeException e) {
         return new Sent(false, retryAll(destination, batch, "unreadable answer"));
       }
-      closeBreaker(destination);
+      health.answered(destination);
       for (Row row : batch) {
         String id = row.getString("envelope_id");
         JsonObject result = results.getValue(id) instanceof JsonObject r ? r : new JsonObject().put("status", 500);
@@ -228,7 +200,7 @@ public final class DeliveryVerticle extends VerticleBase {
       return new Sent(outcome.delivered.size() == batch.size(), outcome.apply(destination));
     }
     if (isFinal(status)) {
-      closeBreaker(destination);
+      health.answered(destination);
       String why = status + " " + response.body().toString().substring(0, Math.min(200, response.body().length()));
       batch.forEach(row -> outcome.failed(row, why));
       return new Sent(false, outcome.apply(destination));
@@ -241,30 +213,10 @@ public final class DeliveryVerticle extends VerticleBase {
   }
 
   private Future<Void> retryAll(String destination, List<Row> batch, String why) {
-    Breaker breaker = breakers.computeIfAbsent(destination, d -> new Breaker());
-    breaker.failures++;
-    if (breaker.failures >= BREAKER_THRESHOLD) {
-      breaker.openUntil = System.currentTimeMillis() + backoff(breaker.failures - BREAKER_THRESHOLD + 1);
-      if (breaker.failures == BREAKER_THRESHOLD) {
-        LOG.warn("Delivery to {} keeps failing ({}): pausing it", destination, why);
-      }
-    }
+    health.failed(destination, why);
     Outcome outcome = new Outcome();
     batch.forEach(row -> outcome.retry(row, why));
     return outcome.apply(destination);
-  }
-
-  private void closeBreaker(String destination) {
-    Breaker breaker = breakers.remove(destination);
-    if (breaker != null && breaker.failures >= BREAKER_THRESHOLD) {
-      LOG.info("Delivery to {} works again", destination);
-    }
-  }
-
-  /** 1 s doubling to 1 h, with full jitter on the upper half so retries of many nodes spread out. */
-  static long backoff(int attempts) {
-    long base = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(attempts - 1, 30));
-    return base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
   }
 
   /** What one answer means for each row of a batch, written in one transaction. */
@@ -282,7 +234,7 @@ public final class DeliveryVerticle extends VerticleBase {
       if (Instant.parse(row.getString("created_at")).plus(GIVE_UP_AFTER).isBefore(Instant.now())) {
         failed(row, "gave up after " + GIVE_UP_AFTER.toDays() + " days: " + why);
       } else {
-        retries.add(Map.of("attempts", attempts, "next", System.currentTimeMillis() + backoff(attempts), "why", truncate(why),
+        retries.add(Map.of("attempts", attempts, "next", System.currentTimeMillis() + DestinationHealth.backoff(attempts), "why", truncate(why),
             "seq", row.getLong("seq")));
       }
     }
@@ -292,24 +244,7 @@ public final class DeliveryVerticle extends VerticleBase {
       retried.addAndGet(retries.size());
       failed.addAndGet(failures.size());
       failures.forEach(f -> LOG.warn("Envelope {} to {} not delivered: {}", f.get("seq"), destination, f.get("why")));
-      return services.database().pool().withTransaction(conn -> {
-        List<Future<?>> writes = new ArrayList<>();
-        if (!delivered.isEmpty()) {
-          List<Map<String, Object>> seqs = new ArrayList<>();
-          delivered.forEach(row -> seqs.add(Map.of("seq", row.getLong("seq"))));
-          writes.add(SqlTemplate.forUpdate(conn, "DELETE FROM outbox WHERE seq = #{seq}").executeBatch(seqs));
-        }
-        if (!failures.isEmpty()) {
-          writes.add(SqlTemplate.forUpdate(conn, "UPDATE outbox SET status = 'failed', last_error = #{why} WHERE seq = #{seq}")
-              .executeBatch(failures));
-        }
-        if (!retries.isEmpty()) {
-          writes.add(SqlTemplate.forUpdate(conn,
-                  "UPDATE outbox SET attempts = #{attempts}, next_attempt_at = #{next}, last_error = #{why} WHERE seq = #{seq}")
-              .executeBatch(retries));
-        }
-        return Future.all(writes).mapEmpty();
-      });
+      return store.settle(delivered.stream().map(row -> row.getLong("seq")).toList(), failures, retries);
     }
   }
 

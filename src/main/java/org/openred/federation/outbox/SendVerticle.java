@@ -4,41 +4,44 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
-import org.openred.bus.Addresses;
-import org.openred.bus.Failures;
 import org.openred.config.FederationDomain;
-import org.openred.federation.Envelope;
 import org.openred.federation.EnvelopeTypes;
-import org.openred.federation.NodeEnvelopes;
+import org.openred.federation.outbox.OutboxWriter;
+import org.openred.kernel.Addresses;
+import org.openred.kernel.Failures;
+import org.openred.kernel.GroupCommit;
+import org.openred.kernel.Problem;
 import org.openred.node.NodeServices;
-import org.openred.web.Problem;
 
+import java.util.List;
 
 /**
  * {@link Addresses#FEDERATION_SEND}: {type, from_username?, to: {domain, username?}, payload} ->
- * builds the ORF envelope, has the sandbox sign JCS(envelope), queues it durably, answers {id}.
- * Domain verticles that change rows use {@link NodeEnvelopes} and {@link Outbox#enqueueAll} in
- * their own transaction instead.
+ * builds the ORF envelope, has it signed and queued durably, answers {id}. Sends are group-committed:
+ * those that arrive while a group is written are signed in one sandbox request and queued in one
+ * transaction. A module that changes rows uses {@link OutboxWriter} in its own transaction instead.
  */
 public final class SendVerticle extends VerticleBase {
   private static final int MAX_GROUP = 1000;
   private final NodeServices services;
-  private final java.util.List<Pending> pending = new java.util.ArrayList<>();
-  private boolean flushing;
-  private NodeEnvelopes outgoing;
+  private final EnvelopeTypes types;
+  private OutboxWriter outbox;
+  private GroupCommit<Pending> commit;
 
-  /** A queued send waiting for the next group commit. */
-  private record Pending(Message<JsonObject> message, String destination, JsonObject envelope) {
+  /** A send waiting for its group commit. */
+  private record Pending(Message<JsonObject> message, JsonObject envelope) {
   }
 
-  public SendVerticle(NodeServices services) {
+  public SendVerticle(NodeServices services, EnvelopeTypes types) {
     this.services = services;
+    this.types = types;
   }
 
   @Override
   public Future<?> start() {
-    return NodeEnvelopes.load(vertx, services.config().domain()).compose(loaded -> {
-      outgoing = loaded;
+    commit = new GroupCommit<>(context, MAX_GROUP, pending -> 1, this::write);
+    return OutboxWriter.load(vertx, services).compose(loaded -> {
+      outbox = loaded;
       return vertx.eventBus().<JsonObject>consumer(Addresses.FEDERATION_SEND, this::send).completion();
     });
   }
@@ -51,45 +54,20 @@ public final class SendVerticle extends VerticleBase {
       Failures.fail(message, 400, "invalid-envelope", "to.domain is required");
       return;
     }
-    JsonObject envelope = outgoing.create(body.getString("type"), body.getString("from_username"), to.put("domain", destination),
+    JsonObject envelope = outbox.envelope(body.getString("type"), body.getString("from_username"), to.put("domain", destination),
         body.getJsonObject("payload", new JsonObject()));
     try {
-      EnvelopeTypes.route(envelope);
+      types.route(envelope);
     } catch (Problem problem) {
-      Failures.fail(message, problem.status(), problem.type(), problem.getMessage());
+      Failures.fail(message, problem);
       return;
     }
-    pending.add(new Pending(message, destination, envelope));
-    if (!flushing) {
-      flushing = true;
-      vertx.runOnContext(ignored -> flush());
-    }
+    commit.add(new Pending(message, envelope));
   }
 
-  /**
-   * Group commit: everything queued since the last flush is signed in one sandbox request and
-   * written in one transaction; the senders are answered once it committed.
-   */
-  private void flush() {
-    if (pending.isEmpty()) {
-      flushing = false;
-      return;
-    }
-    java.util.List<Pending> group = new java.util.ArrayList<>(pending.subList(0, Math.min(MAX_GROUP, pending.size())));
-    pending.subList(0, group.size()).clear();
-    outgoing.signAll(group.stream().map(Pending::envelope).toList())
-        .compose(signed -> services.database().pool().withTransaction(conn -> Outbox.enqueueAll(conn,
-            group.stream().map(p -> new Outbox.Entry(p.destination(), p.envelope())).toList())))
-        .onComplete(result -> {
-          if (result.succeeded()) {
-            group.stream().map(Pending::destination).distinct()
-                .forEach(destination -> vertx.eventBus().send(Addresses.FEDERATION_OUTBOX_NUDGE, destination));
-            group.forEach(p -> p.message().reply(new JsonObject().put("id", p.envelope().getString("id"))));
-          } else {
-            group.forEach(p -> Failures.fail(p.message(), 500, "internal-error", "the envelope could not be queued"));
-          }
-          flush();
-        });
+  private Future<Void> write(List<Pending> group) {
+    return outbox.write(group.stream().map(Pending::envelope).toList(), conn -> Future.<Void>succeededFuture())
+        .onSuccess(ignored -> group.forEach(p -> p.message().reply(new JsonObject().put("id", p.envelope().getString("id")))))
+        .onFailure(failure -> group.forEach(p -> Failures.fail(p.message(), 500, "internal-error", "the envelope could not be queued")));
   }
-
 }

@@ -3,7 +3,7 @@ package org.openred.federation.signature;
 import io.vertx.core.Future;
 import org.openred.cache.SharedCache;
 import org.openred.crypto.SignatureChecks;
-import org.openred.web.Problem;
+import org.openred.kernel.Problem;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,21 @@
+package org.openred.accounts;
+
+/** The accounts module's event-bus addresses, all local-only; other modules call them through {@link AccountsClient}. */
+public final class AccountsAddresses {
+  private AccountsAddresses() {
+  }
+
+  public static final String REGISTER = "openred.accounts.register";
+  public static final String LOGIN = "openred.accounts.login";
+  public static final String REFRESH = "openred.accounts.refresh";
+  public static final String LOGOUT = "openred.accounts.logout";
+  /** {token} -> {username, userId, family, admin}: checks an access token for the HTTP layer and the event-bus bridge. */
+  public static final String VERIFY = "openred.accounts.verify";
+  /** {userIds: [...]} of this node -> {missing: [...]}: which of them have no account. */
+  public static final String EXISTS = "openred.accounts.exists";
+  /** User keys: {username, sig, dh, replace?} to publish one's own; {userId} for anyone's, local or remote. */
+  public static final String PUT_KEYS = "openred.accounts.put-keys";
+  public static final String GET_KEYS = "openred.accounts.get-keys";
+  /** {userId} of this node -> its published keys, for the federation API. */
+  public static final String PUBLIC_KEY = "openred.accounts.public-key";
+}

@@ -1,0 +1,25 @@
+package org.openred.node;
+
+import io.vertx.core.Vertx;
+import org.openred.crypto.AeadSuites;
+import org.openred.crypto.NodePublicKeys;
+
+import java.util.Map;
+
+/**
+ * What the kernel gives a module to build its verticles and routes: the node's shared services, its
+ * public keys, the token check of whichever module issues tokens, the AEAD suites it can negotiate,
+ * and the module's own settings.
+ */
+public record ModuleContext(Vertx vertx, NodeServices services, NodePublicKeys keys, Authenticator authenticator,
+                            AeadSuites suites, Map<String, String> settings) {
+
+  /** One of the module's settings, its value given or its default. */
+  public String setting(String name) {
+    String value = settings.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("no setting " + name);
+    }
+    return value;
+  }
+}

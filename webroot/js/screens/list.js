@@ -1,0 +1,56 @@
+// The signed-in frame: the top bar, the conversation list beside the open screen, and the home pane.
+'use strict';
+
+import { attempt, conversationTitle, formatTime, h, replace, setTitle, state } from '../ui.js';
+import { liveBadge, logOut } from '../session.js';
+
+const root = document.getElementById('app');
+
+export function shell() {
+  const existing = document.getElementById('main');
+  if (existing && root.querySelector('.shell')) return existing;
+  replace(root,
+    h('header', { class: 'topbar' },
+      h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), 'OpenRed'),
+      liveBadge(),
+      h('span', { class: 'spacer' }),
+      h('span', { class: 'me' }, state.me.userId),
+      h('a', { href: '#/profile', class: 'link' }, 'Profile'),
+      h('button', { id: 'logout', onclick: () => attempt(logOut) }, 'Log out')),
+    h('div', { class: 'shell' },
+      h('nav', { class: 'sidebar', 'aria-label': 'Conversations' },
+        h('a', { class: 'new button primary', href: '#/new' }, '+ New conversation'),
+        h('ul', { class: 'conversations', id: 'conversation-list' })),
+      h('main', { id: 'main' })));
+  return document.getElementById('main');
+}
+
+export function renderList() {
+  const list = document.getElementById('conversation-list');
+  if (!list) return;
+  const current = location.hash.startsWith('#/c/') ? decodeURIComponent(location.hash.slice(4)) : null;
+  setTitle(undefined, state.conversations.reduce((sum, c) => sum + (c.conversationId === current ? 0 : c.unread), 0));
+  if (state.conversations.length === 0) {
+    replace(list, h('li', { class: 'empty' }, 'No conversations yet.'));
+    return;
+  }
+  replace(list, state.conversations.map(c => {
+    // The open conversation is being read: its count is stale until the next refresh.
+    const unread = c.conversationId === current ? 0 : c.unread;
+    return h('li', {}, h('a', {
+      href: '#/c/' + encodeURIComponent(c.conversationId), 'aria-current': c.conversationId === current ? 'page' : null,
+      'data-conversation': c.conversationId
+    },
+    h('span', { class: 'title' }, conversationTitle(c)),
+    h('span', { class: 'when' }, formatTime(c.updated_at)),
+    unread ? h('span', { class: 'unread', 'aria-label': `${unread} unread` }, String(unread)) : null));
+  }));
+}
+
+export function home(main) {
+  replace(main, h('div', { class: 'pane' },
+    h('h2', {}, 'Welcome, ' + state.me.username),
+    h('p', {}, 'Pick a conversation, or start one with anyone on any OpenRed node: they are user@domain.'),
+    h('p', {}, h('a', { href: '#/new' }, 'Start a conversation'))));
+}
+

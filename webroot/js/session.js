@@ -1,0 +1,162 @@
+// The signed-in session: logging in and unlocking this browser's keys, the live events, the access
+// token kept fresh, the conversation list kept current, and leaving (logout or an ended session).
+'use strict';
+
+import * as api from './api.js';
+import { ApiError } from './api.js';
+import * as e2ee from './e2ee.js';
+import * as vault from './vault.js';
+import { LiveEvents } from './live.js';
+import { conversationChanged, loadNewest } from './screens/conversation.js';
+import { attempt, h, setTitle, state } from './ui.js';
+import { renderList } from './screens/list.js';
+import { keysScreen } from './screens/keys.js';
+
+/** What the router needs across screens: a notice for the login screen, and where to go back to after it. */
+export const flow = { notice: '', returnTo: null, route: () => undefined };
+
+let live = null;
+let refreshTimer = null;
+let listRefresh = null;
+
+export async function logIn(username, password) {
+  const me = await api.login(username, password);
+  const identity = await unlockKeys(me, password);
+  if (identity) await finishKeys(me, identity);
+  else keysScreen(me, password);
+}
+
+/** The keys the node publishes for this user, or null before any were. */
+export async function publishedKeys(userId) {
+  try {
+    return (await api.call('GET', `/keys/${encodeURIComponent(userId)}`)).keys;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+/** A new identity: sealed in this browser under the password, then published (replacing older keys if told). */
+export async function makeKeys(me, password, replaceOld) {
+  const identity = await e2ee.generateIdentity();
+  await vault.storeIdentity(await vault.seal(identity, me.userId, password));
+  await api.call('PUT', '/keys', { ...(await e2ee.publicKeys(identity)), ...(replaceOld ? { replace: true } : {}) });
+  return identity;
+}
+
+/** This browser's keys for the user, made on first use; null when only a backup can bring them here. */
+async function unlockKeys(me, password) {
+  const published = await publishedKeys(me.userId);
+  const sealed = await vault.storedIdentity(me.userId);
+  if (sealed) {
+    const identity = await vault.unseal(sealed, me.userId, password).catch(() => null);
+    if (identity && !published) {
+      await api.call('PUT', '/keys', { sig: sealed.sig, dh: sealed.dh });
+      return identity;
+    }
+    if (identity && published.sig === sealed.sig && published.dh === sealed.dh) return identity;
+  }
+  return published ? null : makeKeys(me, password, false);
+}
+
+/** Keys in hand: into the app, back where the user was sent away from, if anywhere. */
+export async function finishKeys(me, identity) {
+  await enter(me, await vault.keepUnlocked(identity, me.userId));
+  flow.notice = '';
+  location.hash = flow.returnTo ?? '#/';
+  flow.returnTo = null;
+}
+
+export async function enter(me, identity) {
+  state.me = me;
+  state.identity = identity;
+  keepTokenFresh();
+  live = new LiveEvents({
+    address: 'user.' + me.username,
+    token: force => api.accessToken(force),
+    onEvent: event => attempt(() => liveEvent(event)),
+    onState: liveState,
+    onRefused: () => sessionEnded()
+  });
+  live.start();
+  await attempt(refreshConversations);
+}
+
+function keepTokenFresh() {
+  clearTimeout(refreshTimer);
+  const due = api.refreshDueIn();
+  if (due === null) return;
+  refreshTimer = setTimeout(async () => {
+    const ok = await attempt(() => api.accessToken(), () => undefined);
+    // A failed refresh that did not end the session (node restarting): try again soon.
+    if (state.me) refreshTimer = setTimeout(keepTokenFresh, ok === undefined ? 10_000 : 0);
+  }, due);
+}
+
+const LIVE_LABELS = { live: 'live', connecting: 'connecting…', offline: 'offline, reconnecting…' };
+let liveNow = 'connecting';
+
+export function liveBadge() {
+  return h('span', { class: 'badge ' + liveNow, id: 'live-state', role: 'status', 'aria-label': 'Live updates' }, LIVE_LABELS[liveNow]);
+}
+
+function liveState(value, reconnected) {
+  liveNow = value;
+  document.getElementById('live-state')?.replaceWith(liveBadge());
+  if (value === 'live' && reconnected) {
+    // What happened while the bridge was down: fetched, not replayed.
+    attempt(async () => {
+      await refreshConversations();
+      await loadNewest();
+    });
+  }
+}
+
+async function liveEvent(event) {
+  if (event.type === 'message.new' && state.open?.id === event.conversationId) {
+    await loadNewest();
+  }
+  scheduleListRefresh();
+}
+
+function scheduleListRefresh() {
+  clearTimeout(listRefresh);
+  listRefresh = setTimeout(() => attempt(refreshConversations), 150);
+}
+
+export async function refreshConversations() {
+  const answer = await api.call('GET', '/conversations');
+  state.conversations = answer.conversations.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
+  renderList();
+  const main = document.getElementById('main');
+  if (state.open && main) await conversationChanged(main);
+}
+
+/** Out of the app: live events stopped, the unlocked keys forgotten, the tokens gone (revoked when asked). */
+async function leave(notice, revoke) {
+  const { userId } = state.me;
+  // Signed out at once, before anything awaits, so a second failing request does not leave twice.
+  Object.assign(state, { me: null, identity: null, conversations: [], open: null });
+  live?.stop();
+  clearTimeout(refreshTimer);
+  setTitle('OpenRed', 0);
+  flow.notice = notice;
+  await vault.forgetUnlocked(userId).catch(() => undefined);
+  if (revoke) await api.logout();
+  else api.session.clear();
+}
+
+export async function sessionEnded() {
+  if (!state.me) return;
+  await leave('Your session has ended. Log in again: your unsent draft is kept.', false);
+  flow.returnTo = location.hash;
+  history.replaceState(null, '', '#/login');
+  flow.route();
+}
+
+export async function logOut() {
+  await leave('You are logged out.', true);
+  flow.returnTo = null;
+  location.hash = '#/login';
+}
+
