@@ -13,6 +13,8 @@ public final class AccountsAddresses {
   public static final String VERIFY = "openred.accounts.verify";
   /** {userIds: [...]} of this node -> {missing: [...]}: which of them have no account. */
   public static final String EXISTS = "openred.accounts.exists";
+  /** {q, limit} -> {userIds: [...]}: users of this node whose username starts with or holds q. */
+  public static final String SEARCH = "openred.accounts.search";
   /** User keys: {username, sig, dh, replace?} to publish one's own; {userId} for anyone's, local or remote. */
   public static final String PUT_KEYS = "openred.accounts.put-keys";
   public static final String GET_KEYS = "openred.accounts.get-keys";

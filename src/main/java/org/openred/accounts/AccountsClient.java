@@ -24,6 +24,12 @@ public final class AccountsClient implements Authenticator {
     return vertx.eventBus().<JsonObject>request(AccountsAddresses.VERIFY, new JsonObject().put("token", token)).map(reply -> reply.body());
   }
 
+  /** Users of this node whose username holds {@code text} (names starting with it first), at most {@code limit}. */
+  public Future<java.util.List<UserId>> search(String text, int limit) {
+    return vertx.eventBus().<JsonObject>request(AccountsAddresses.SEARCH, new JsonObject().put("q", text).put("limit", limit))
+        .map(reply -> reply.body().getJsonArray("userIds").stream().map(UserId::parse).toList());
+  }
+
   /** Succeeds when every one of these users of this node has an account; 404 {@code unknown-user} naming the first that has none. */
   public Future<Void> requireLocal(Collection<UserId> users) {
     if (users.isEmpty()) {

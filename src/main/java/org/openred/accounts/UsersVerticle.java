@@ -38,7 +38,8 @@ public final class UsersVerticle extends VerticleBase {
     workers = vertx.createSharedWorkerExecutor(AccountRules.WORKERS, 2);
     return Operations.serveAll(vertx, LoggerFactory.getLogger(UsersVerticle.class), Map.of(
         AccountsAddresses.REGISTER, this::register,
-        AccountsAddresses.EXISTS, this::exists));
+        AccountsAddresses.EXISTS, this::exists,
+        AccountsAddresses.SEARCH, this::search));
   }
 
   @Override
@@ -64,6 +65,20 @@ public final class UsersVerticle extends VerticleBase {
           return Future.succeededFuture(new JsonObject().put("username", username).put("userId", username + "@" + services.config().domain()));
         });
   }
+  /** {q, limit} -> {userIds}: usernames holding q, those starting with it first. */
+  private Future<JsonObject> search(JsonObject body) {
+    String q = body.getString("q", "").toLowerCase(java.util.Locale.ROOT).replace("\\", "").replace("%", "").replace("_", "\\_");
+    int limit = Math.max(1, Math.min(50, body.getInteger("limit", 20)));
+    return SqlTemplate.forQuery(pool, "SELECT username FROM users WHERE username LIKE #{p} ESCAPE '\\' ORDER BY "
+            + "CASE WHEN username LIKE #{s} ESCAPE '\\' THEN 0 ELSE 1 END, username LIMIT " + limit)
+        .execute(Map.of("p", "%" + q + "%", "s", q + "%"))
+        .map(rows -> {
+          io.vertx.core.json.JsonArray ids = new io.vertx.core.json.JsonArray();
+          rows.forEach(row -> ids.add(row.getString("username") + "@" + services.config().domain()));
+          return new JsonObject().put("userIds", ids);
+        });
+  }
+
   /** {userIds: [users of this node]} -> {missing: [those without an account]}. */
   private Future<JsonObject> exists(JsonObject body) {
     List<String> names = new java.util.ArrayList<>();

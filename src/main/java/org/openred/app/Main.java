@@ -28,6 +28,8 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Avatars are decoded with ImageIO: no display, ever.
+    System.setProperty("java.awt.headless", "true");
     int code = run(args, System.getenv(), System.out, System.err);
     if (code != 0) {
       System.exit(code);

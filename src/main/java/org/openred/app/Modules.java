@@ -8,6 +8,7 @@ import org.openred.messaging.MessagingModule;
 import org.openred.node.OpenRedModule;
 import org.openred.node.Setting;
 import org.openred.registry.RegistryModule;
+import org.openred.social.SocialModule;
 import org.openred.store.Migrations;
 
 import java.util.ArrayList;
@@ -32,7 +33,7 @@ public final class Modules {
   }
 
   public static List<OpenRedModule> builtIn() {
-    return List.of(new AccountsModule(), new MessagingModule(), new RegistryModule());
+    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new RegistryModule());
   }
 
   /** The built-ins and the plugins of {@code --plugins}. */

@@ -211,7 +211,9 @@ public final class OpenRedNode {
         routes.add(new ModuleRoutes(found.module().name(), () -> found.module().filters(context), () -> found.module().routes(context)));
       }
       ConnectionGuard guard = new ConnectionGuard(config);
-      return vertx.deployVerticle(() -> new HttpVerticle(services, guard, routes, authenticator, switches), new DeploymentOptions().setInstances(cores))
+      List<String> rawBodyPaths = wiring.modules().stream().flatMap(found -> found.module().rawBodyPaths().stream()).toList();
+      return vertx.deployVerticle(() -> new HttpVerticle(services, guard, routes, authenticator, switches, rawBodyPaths),
+              new DeploymentOptions().setInstances(cores))
           .compose(ignored -> manager.start())
           .map(ignored -> {
             Readiness.set(vertx, Readiness.READY);

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.openred.kernel.Operations;
 import org.openred.accounts.AccountsClient;
+import org.openred.social.GraphClient;
 import org.openred.federation.outbox.OutboxWriter;
 import org.openred.kernel.UserId;
 import org.openred.node.NodeServices;
@@ -41,6 +42,7 @@ public final class ConversationsVerticle extends VerticleBase {
   private ConversationEvents events;
   private OutboxWriter outbox;
   private AccountsClient accounts;
+  private GraphClient graph;
 
   public ConversationsVerticle(NodeServices services) {
     this.services = services;
@@ -51,6 +53,7 @@ public final class ConversationsVerticle extends VerticleBase {
   public Future<?> start() {
     events = new ConversationEvents(services.liveEvents());
     accounts = new AccountsClient(vertx);
+    graph = new GraphClient(vertx);
     return OutboxWriter.load(vertx, services).compose(loaded -> {
       outbox = loaded;
       return Operations.serveAll(vertx, LOG, Map.of(
@@ -86,7 +89,9 @@ public final class ConversationsVerticle extends VerticleBase {
           .put("participantsToAdd", toAdd).put("keyVersion", 1)));
     });
     String now = Instant.now().toString();
-    return accounts.requireLocal(store.localUsers(wrapped.keySet())).compose(ignored -> outbox.write(envelopes, conn -> SqlTemplate.forUpdate(conn,
+    return accounts.requireLocal(store.localUsers(wrapped.keySet()))
+        .compose(ignored -> graph.requireContact(UserId.parse(caller), others(caller, wrapped.keySet())))
+        .compose(ignored -> outbox.write(envelopes, conn -> SqlTemplate.forUpdate(conn,
                 "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                     + "VALUES (#{id}, #{creator}, 1, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
             .execute(Map.of("id", id, "creator", caller, "now", now))
@@ -178,7 +183,9 @@ public final class ConversationsVerticle extends VerticleBase {
                 ? new JsonArray().add(new JsonObject().put("userId", newcomer).put("encryptedSessionKey", key).put("keyVersion", version))
                 : new JsonArray()))));
         String now = Instant.now().toString();
-        return accounts.requireLocal(store.localUsers(Set.of(newcomer))).compose(ignored -> outbox.write(envelopes,
+        return accounts.requireLocal(store.localUsers(Set.of(newcomer)))
+            .compose(ignored -> graph.requireContact(UserId.parse(caller), List.of(UserId.parse(newcomer))))
+            .compose(ignored -> outbox.write(envelopes,
                 conn -> store.addParticipants(conn, id, Map.of(newcomer, key), version, now).compose(added -> store.touch(conn, id, version, now))))
             .map(ignored -> {
               events.notify(all, ConversationEvents.CONVERSATION_UPDATED, id);
@@ -254,9 +261,10 @@ public final class ConversationsVerticle extends VerticleBase {
         List<JsonObject> envelopes = new ArrayList<>();
         byDomain(participants).forEach((remote, users) -> envelopes.add(envelope("direct_message", caller, remote, new JsonObject()
             .put("conversationId", id).put("recipients", new JsonArray(users)).put("payload", payload))));
-        return outbox.write(envelopes, conn -> store.storeMessage(conn, id, messageId, caller, version, payload)
+        return graph.requireContact(UserId.parse(caller), others(caller, participants)).compose(ignored -> outbox.write(envelopes,
+                conn -> store.storeMessage(conn, id, messageId, caller, version, payload)
                 .compose(created -> created ? store.touch(conn, id, version, Instant.now().toString()).map(true) : Future.succeededFuture(false)),
-                created -> created)
+                created -> created))
             .map(created -> {
               if (created) {
                 events.notify(participants, ConversationEvents.MESSAGE_NEW, id, new JsonObject().put("messageId", messageId).put("senderId", caller));
@@ -317,6 +325,11 @@ public final class ConversationsVerticle extends VerticleBase {
     users.stream().filter(user -> !store.local(user))
         .forEach(user -> grouped.computeIfAbsent(ConversationRules.domainOf(user), d -> new ArrayList<>()).add(user));
     return grouped;
+  }
+
+  /** Everyone but the caller: a block between the caller and any of them refuses the operation. */
+  private static List<UserId> others(String caller, Set<String> users) {
+    return users.stream().filter(user -> !user.equals(caller)).map(UserId::parse).toList();
   }
 
   private JsonObject envelope(String type, String caller, String toDomain, JsonObject payload) {

@@ -1,6 +1,8 @@
 package org.openred.messaging;
 
 import org.openred.accounts.AccountsClient;
+import org.openred.kernel.UserId;
+import org.openred.social.GraphClient;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -31,6 +33,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
   private final ConversationQueues queues = new ConversationQueues(this::applyInbound, this::applyMessages);
   private ConversationEvents events;
   private AccountsClient accounts;
+  private GraphClient graph;
 
   public InboundConversationsVerticle(NodeServices services) {
     this.services = services;
@@ -41,6 +44,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
   public Future<?> start() {
     events = new ConversationEvents(services.liveEvents());
     accounts = new AccountsClient(vertx);
+    graph = new GraphClient(vertx);
     return Operations.serve(vertx, MessagingAddresses.INBOUND, true, LoggerFactory.getLogger(InboundConversationsVerticle.class),
         this::inbound).completion();
   }
@@ -67,6 +71,20 @@ public final class InboundConversationsVerticle extends VerticleBase {
       // A field its type needs is missing or of another JSON type: say so, not the JVM's wording.
       throw new Problem(400, "invalid-envelope", "the payload lacks a field a " + type + " needs, or has one of the wrong type");
     }
+  }
+
+  /** The senders blocked either way with one of this node's participants of the conversation: their messages are refused. */
+  private Future<Set<String>> blockedSenders(String conversationId, List<String> senders) {
+    return store.currentParticipants(conversationId).compose(participants -> {
+      List<Future<List<UserId>>> checks = new ArrayList<>();
+      List<UserId> from = senders.stream().map(UserId::parse).toList();
+      store.localUsers(participants).forEach(local -> checks.add(graph.blocked(local, from)));
+      return Future.all(checks).map(all -> {
+        Set<String> blocked = new java.util.HashSet<>();
+        checks.forEach(check -> check.result().forEach(user -> blocked.add(user.toString())));
+        return blocked;
+      });
+    });
   }
 
   private static JsonObject status(int status) {
@@ -103,7 +121,10 @@ public final class InboundConversationsVerticle extends VerticleBase {
     }
     int keyVersion = version;
     String now = Instant.now().toString();
-    return accounts.requireLocal(store.localUsers(toAdd.keySet())).compose(ignored -> services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
+    return accounts.requireLocal(store.localUsers(toAdd.keySet()))
+        .compose(ignored -> Future.all(store.localUsers(toAdd.keySet()).stream()
+            .map(local -> graph.requireContact(local, List.of(UserId.parse(initiator)))).toList()))
+        .compose(ignored -> services.database().pool().withTransaction(conn -> SqlTemplate.forUpdate(conn,
             "INSERT INTO conversations (conversation_id, creator, key_version, created_at, updated_at) "
                 + "VALUES (#{id}, #{creator}, #{v}, #{now}, #{now}) ON CONFLICT (conversation_id) DO NOTHING")
         .execute(Map.of("id", id, "creator", initiator, "v", keyVersion, "now", now))
@@ -199,7 +220,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
     }
     String id = checked.get(0).conversationId();
     List<IncomingMessage> created = new ArrayList<>();
-    return services.database().pool().withTransaction(conn -> {
+    return blockedSenders(id, checked.stream().map(IncomingMessage::senderId).distinct().toList()).compose(blocked -> services.database().pool().withTransaction(conn -> {
       Map<String, Integer> versions = new HashMap<>();
       Future<Void> chain = Future.succeededFuture();
       for (String senderId : checked.stream().map(IncomingMessage::senderId).distinct().toList()) {
@@ -235,7 +256,9 @@ public final class InboundConversationsVerticle extends VerticleBase {
           int position = positions.get(i);
           Integer current = versions.get(message.senderId());
           String stored = senders.get(message.messageId());
-          if (current == null) {
+          if (blocked.contains(message.senderId())) {
+            outcomes.set(position, Future.failedFuture(new Problem(403, "blocked", message.senderId() + " is blocked by a participant here, or blocks one")));
+          } else if (current == null) {
             outcomes.set(position, Future.failedFuture(new Problem(403, "not-a-participant", message.senderId() + " does not take part in " + id)));
           } else if (message.keyVersion() < current) {
             outcomes.set(position, Future.failedFuture(new Problem(409, "stale-key-version", "a message under an older key version")));
@@ -253,7 +276,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
         }
         return rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn, ConversationStore.INSERT_MESSAGE).executeBatch(rows).mapEmpty();
       });
-    }).compose(committed -> created.isEmpty() ? Future.succeededFuture(outcomes) : store.currentParticipants(id).map(participants -> {
+    })).compose(committed -> created.isEmpty() ? Future.succeededFuture(outcomes) : store.currentParticipants(id).map(participants -> {
       created.forEach(message -> events.notify(participants, "message.new", id,
           new JsonObject().put("messageId", message.messageId()).put("senderId", message.senderId())));
       return outcomes;

@@ -41,6 +41,15 @@ public interface OpenRedModule {
     return List.of();
   }
 
+  /**
+   * Paths under {@code /api/} whose bodies the module reads itself (an image, a file), left out of the
+   * kernel's JSON body handling: exact paths, or prefixes ending in {@code /*}. Such a request reaches
+   * the module's route paused; its body handler (or its own reading) resumes it.
+   */
+  default List<String> rawBodyPaths() {
+    return List.of();
+  }
+
   /** The envelope types it applies; a type of the protocol keeps the protocol's endpoint. */
   default List<EnvelopeType> envelopeTypes() {
     return List.of();

@@ -55,13 +55,15 @@ public final class HttpVerticle extends VerticleBase {
   private final List<ModuleRoutes> modules;
   private final Authenticator authenticator;
   private final RouteSwitches switches;
+  private final List<String> rawBodyPaths;
   private final Map<String, List<Route>> mounted = new HashMap<>();
   private NodePublicKeys keys;
   private JsonObject wellKnown;
 
   public HttpVerticle(NodeServices services, ConnectionGuard guard, List<ModuleRoutes> modules, Authenticator authenticator,
-                      RouteSwitches switches) {
+                      RouteSwitches switches, List<String> rawBodyPaths) {
     this.switches = switches;
+    this.rawBodyPaths = List.copyOf(rawBodyPaths);
     this.guard = guard;
     this.config = services.config();
     this.database = services.database();
@@ -117,9 +119,9 @@ public final class HttpVerticle extends VerticleBase {
     router.route().handler(HttpVerticle::securityHeaders);
     for (String api : new String[] {"/api/*", "/federation/*"}) {
       router.route(api).handler(TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 408));
-      router.route(api).handler(HttpVerticle::jsonMediaType);
-      router.route(api).handler(BodyHandler.create(false).setBodyLimit(config.bodyLimit()));
-      router.route(api).handler(HttpVerticle::jsonBody);
+      router.route(api).handler(jsonOnly(HttpVerticle::jsonMediaType));
+      router.route(api).handler(jsonOnly(BodyHandler.create(false).setBodyLimit(config.bodyLimit())));
+      router.route(api).handler(jsonOnly(HttpVerticle::jsonBody));
     }
     // Every module's filters run on every request, before any route: the kernel's and the modules'.
     for (ModuleRoutes module : modules) {
@@ -152,6 +154,22 @@ public final class HttpVerticle extends VerticleBase {
       router.errorHandler(status, HttpVerticle::failure);
     }
     return router;
+  }
+
+  /** The JSON body chain, but for the paths a module reads bodies of itself. */
+  private io.vertx.core.Handler<RoutingContext> jsonOnly(io.vertx.core.Handler<RoutingContext> handler) {
+    return ctx -> {
+      String path = ctx.normalizedPath();
+      for (String raw : rawBodyPaths) {
+        if (raw.endsWith("/*") ? path.startsWith(raw.substring(0, raw.length() - 1)) : path.equals(raw)) {
+          // Paused until the module's route reads it: the token check before it takes a round trip.
+          ctx.request().pause();
+          ctx.next();
+          return;
+        }
+      }
+      handler.handle(ctx);
+    };
   }
 
   /** The router, keeping every route a module makes on it. */

@@ -350,9 +350,10 @@ class FederationInboundTest {
     assertProblem(404, "unknown-user", FakeNode.get(unknown, FakeNode.sign(fake.signingPrivate, "fake.test", "GET", unknown, null, Clock.systemUTC())));
     byte[] follow = fake.envelope("follow", "b.test", new JsonObject()).toBuffer().getBytes();
     assertProblem(400, "wrong-endpoint", post(url("/messages"), fake, follow));
-    // No module of this node applies follows yet: refused before anything is stored, so the sender knows.
+    // No module of this node applies content_sync yet: refused before anything is stored, so the sender knows.
+    byte[] share = fake.envelope("content_sync", "b.test", new JsonObject()).toBuffer().getBytes();
     long before = stored();
-    assertProblem(400, "unsupported-envelope-type", post(url("/inbox"), fake, follow));
+    assertProblem(400, "unsupported-envelope-type", post(url("/inbox"), fake, share));
     assertEquals(before, stored());
   }
 

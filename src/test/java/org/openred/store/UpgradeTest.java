@@ -145,8 +145,8 @@ class UpgradeTest {
   /** Each module's newest migration, as this release's files say. */
   private static Map<String, Long> newestVersions(TestNodes.Spec spec) throws java.io.IOException {
     Map<String, Long> newest = new java.util.TreeMap<>();
-    for (String module : List.of("kernel", "registry", "accounts", "messaging")) {
-      newest.put(module, (long) Migrations.load(spec.config().storage().engine(), new Migrations.Source(module, Migrations.class.getClassLoader())).size());
+    for (Migrations.Source source : org.openred.app.Modules.migrations(org.openred.app.Modules.builtIn())) {
+      newest.put(source.module(), (long) Migrations.load(spec.config().storage().engine(), source).size());
     }
     return newest;
   }

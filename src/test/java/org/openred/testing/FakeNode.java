@@ -64,11 +64,20 @@ public final class FakeNode implements AutoCloseable {
         .listen(port, "127.0.0.1"));
   }
 
-  /** A signed ORF envelope from this node. */
+  /** A signed ORF envelope from this node, from alice to bob. */
   public JsonObject envelope(String type, String toDomain, JsonObject payload) {
+    return envelope(type, "alice", toDomain, "bob", payload);
+  }
+
+  /** A signed ORF envelope from {@code from} (a user of this node) to {@code to} (null: to the node itself). */
+  public JsonObject envelope(String type, String from, String toDomain, String to, JsonObject payload) {
+    JsonObject recipient = new JsonObject().put("domain", toDomain);
+    if (to != null) {
+      recipient.put("username", to);
+    }
     JsonObject envelope = new JsonObject().put("version", "1").put("id", java.util.UUID.randomUUID().toString()).put("type", type)
-        .put("from", new JsonObject().put("node_id", nodeId).put("domain", domain).put("username", "alice"))
-        .put("to", new JsonObject().put("domain", toDomain).put("username", "bob"))
+        .put("from", new JsonObject().put("node_id", nodeId).put("domain", domain).put("username", from))
+        .put("to", recipient)
         .put("timestamp", java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
         .put("payload", payload);
     return envelope.put("signature", B64u.encode(Ed25519.sign(signingPrivate, org.openred.federation.Envelope.signingInput(envelope))));

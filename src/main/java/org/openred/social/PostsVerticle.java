@@ -1,0 +1,435 @@
+package org.openred.social;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.openred.federation.FederationClient;
+import org.openred.federation.outbox.OutboxWriter;
+import org.openred.kernel.Operations;
+import org.openred.kernel.Problem;
+import org.openred.kernel.UserId;
+import org.openred.node.NodeServices;
+import org.openred.web.StrictJson;
+import org.slf4j.LoggerFactory;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Posts whose content stays on the author's node (seed 000 flow 3): written, edited and deleted here;
+ * their metadata (post_share) sent to the nodes of friends (friends posts) or of friends and followers
+ * (public posts), never for private ones; their content read by other nodes with a signed request
+ * naming the reader, whom this node checks; and the feed, which fetches other nodes' contents on
+ * demand, in parallel, keeping them in memory for minutes at most.
+ */
+public final class PostsVerticle extends VerticleBase {
+  static final int PAGE = 50;
+  private static final long FETCH_TIMEOUT_MS = 3_000;
+  private static final long CONTENT_TTL_MS = 120_000;
+  private static final int CONTENT_CACHE = 2_000;
+
+  private final NodeServices services;
+  /** Fetched contents by reader and post: in memory only, bounded, dropped after {@link #CONTENT_TTL_MS}. */
+  private final Map<String, Fetched> contents = new LinkedHashMap<>(16, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Fetched> eldest) {
+      return size() > CONTENT_CACHE;
+    }
+  };
+  private OutboxWriter outbox;
+  private FederationClient federation;
+  private GraphClient graph;
+  private SocialEvents events;
+
+  private record Fetched(JsonObject post, long until) {
+  }
+
+  public PostsVerticle(NodeServices services) {
+    this.services = services;
+  }
+
+  @Override
+  public Future<?> start() {
+    federation = new FederationClient(vertx, services);
+    graph = new GraphClient(vertx);
+    events = new SocialEvents(services.liveEvents());
+    return OutboxWriter.load(vertx, services).compose(loaded -> {
+      outbox = loaded;
+      return Operations.serveAll(vertx, LoggerFactory.getLogger(PostsVerticle.class), Map.of(
+          SocialAddresses.POST_CREATE, this::create,
+          SocialAddresses.POST_EDIT, this::edit,
+          SocialAddresses.POST_DELETE, this::delete,
+          SocialAddresses.POST_GET, this::get,
+          SocialAddresses.POST_SERVE, this::serve,
+          SocialAddresses.FEED, this::feed,
+          SocialAddresses.POST_LIKE, this::like,
+          SocialAddresses.POST_REPLY, this::reply,
+          SocialAddresses.POST_REACT, this::react));
+    });
+  }
+
+  private String domain() {
+    return services.config().domain();
+  }
+
+  /** {caller, content, visibility?} -> {post}: visibility friends unless said otherwise. */
+  private Future<JsonObject> create(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    String content = Posts.content(body.getValue("content"));
+    String visibility = body.getValue("visibility") == null ? "friends" : Posts.visibility(body.getValue("visibility"));
+    String id = UUID.randomUUID().toString();
+    String now = Posts.now();
+    PostStore.Post post = new PostStore.Post(id, caller.toString(), content, visibility, Posts.digest(content),
+        Posts.excerpt(content, visibility), now, now);
+    return audience(caller, visibility).compose(audience -> outbox.write(shares(caller, post, audience.remoteDomains(), false),
+            conn -> PostStore.insert(conn, id, caller.username(), content, visibility, now))
+        .map(ignored -> {
+          audience.local().forEach(user -> events.post(user, post));
+          return new JsonObject().put("post", view(post, true));
+        }));
+  }
+
+  /** {caller, postId, content?, visibility?}: the author's own only (404 otherwise); nodes that no longer may see it are told it is gone. */
+  private Future<JsonObject> edit(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    return own(caller, body.getValue("postId")).compose(post -> {
+      String content = body.getValue("content") == null ? post.content() : Posts.content(body.getValue("content"));
+      String visibility = body.getValue("visibility") == null ? post.visibility() : Posts.visibility(body.getValue("visibility"));
+      String now = Posts.now();
+      PostStore.Post edited = new PostStore.Post(post.id(), post.author(), content, visibility, Posts.digest(content),
+          Posts.excerpt(content, visibility), post.createdAt(), now);
+      return Future.all(audience(caller, post.visibility()), audience(caller, visibility)).compose(both -> {
+        Audience before = both.resultAt(0);
+        Audience after = both.resultAt(1);
+        Set<String> gone = new HashSet<>(before.remoteDomains());
+        gone.removeAll(after.remoteDomains());
+        List<JsonObject> envelopes = new ArrayList<>(shares(caller, edited, after.remoteDomains(), false));
+        envelopes.addAll(shares(caller, edited, gone, true));
+        return outbox.write(envelopes, conn -> PostStore.update(conn, post.id(), content, visibility, now))
+            .map(ignored -> new JsonObject().put("post", view(edited, true)));
+      });
+    });
+  }
+
+  /** {caller, postId}: gone here at once; the nodes it was shared with are told. */
+  private Future<JsonObject> delete(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    return own(caller, body.getValue("postId")).compose(post -> audience(caller, post.visibility())
+        .compose(audience -> outbox.write(shares(caller, post, audience.remoteDomains(), true), conn -> PostStore.delete(conn, post.id())))
+        .map(ignored -> new JsonObject().put("postId", post.id()).put("deleted", true)));
+  }
+
+  /** {caller, postId} -> {post}: a local post the caller may see, or another node's, its content fetched; 404 otherwise. */
+  private Future<JsonObject> get(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    String id = postId(body.getValue("postId"));
+    var pool = services.database().pool();
+    return PostStore.local(pool, id, domain()).compose(post -> {
+      if (post != null) {
+        return maySee(caller, post).compose(allowed -> allowed ? withReactions(List.of(post), caller).map(views -> new JsonObject().put("post", views.get(0)))
+            : Future.failedFuture(notFound()));
+      }
+      // Another node's post: for a friend of its author, or a follower when public, as this node knows them;
+      // its content only if the author's node agrees.
+      return PostStore.ref(pool, id).compose(ref -> ref == null ? Future.failedFuture(notFound())
+          : graph.relations(caller, List.of(UserId.parse(ref.author()))).compose(relations -> {
+            GraphClient.Relation relation = relations.get(UserId.parse(ref.author()));
+            boolean reader = !relation.blocked() && (relation.friends() || relation.following() && ref.visibility().equals("public"));
+            return reader ? fetch(caller, ref).map(fetched -> new JsonObject().put("post", fetched)) : Future.failedFuture(notFound());
+          }));
+    });
+  }
+
+  /**
+   * {postId, reader, origin}: a post's content for another node's reader (GET /federation/v1/posts/{id}).
+   * The signing node must host the reader; the reader must be allowed: public to anyone not blocked,
+   * friends to the author's friends; private never. 403 otherwise, 404 for no such post.
+   */
+  private Future<JsonObject> serve(JsonObject body) {
+    String id = postId(body.getValue("postId"));
+    UserId reader = UserId.parse(body.getValue("reader"));
+    if (!reader.domain().equals(body.getString("origin"))) {
+      throw new Problem(403, "reader-mismatch", "a node asks for its own users only");
+    }
+    return PostStore.local(services.database().pool(), id, domain()).compose(post -> {
+      if (post == null) {
+        return Future.failedFuture(notFound());
+      }
+      return maySee(reader, post).compose(allowed -> allowed
+          ? PostStore.reactions(services.database().pool(), List.of(post.id()), reader.toString()).map(r -> view(post, false).mergeIn(r.get(post.id())))
+          : Future.failedFuture(new Problem(403, "forbidden", reader + " may not see this post")));
+    });
+  }
+
+  /** {caller, before?} -> {posts: [...newest first], next}: the caller's own, friends' and followed users' posts, contents fetched. */
+  private Future<JsonObject> feed(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    String before = body.getValue("before") instanceof String cursor ? cursor : "9999";
+    var pool = services.database().pool();
+    return GraphStore.of(pool, caller.toString()).compose(connections -> {
+      Set<String> localFriends = new HashSet<>();
+      Set<String> localFollowed = new HashSet<>();
+      Set<String> remoteFriends = new HashSet<>();
+      Set<String> remoteFollowed = new HashSet<>();
+      for (GraphStore.Connection c : connections) {
+        if (!c.state().equals(GraphStore.ACTIVE) || (c.type().equals(GraphStore.FOLLOW) && c.direction().equals(GraphStore.IN))) {
+          continue;
+        }
+        UserId peer = UserId.parse(c.peer());
+        boolean friend = c.type().equals(GraphStore.FRIEND);
+        if (peer.isOn(domain())) {
+          (friend ? localFriends : localFollowed).add(peer.username());
+        } else {
+          (friend ? remoteFriends : remoteFollowed).add(peer.toString());
+        }
+      }
+      localFollowed.removeAll(localFriends);
+      remoteFollowed.removeAll(remoteFriends);
+      return PostStore.feed(pool, domain(), caller.username(), localFriends, localFollowed, remoteFriends, remoteFollowed, before, PAGE);
+    }).compose(page -> withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
+      Map<String, JsonObject> local = new java.util.HashMap<>();
+      localViews.forEach(v -> local.put(v.getString("postId"), v));
+      List<Future<JsonObject>> items = new ArrayList<>();
+      for (PostStore.Post post : page) {
+        items.add(post.content() != null ? Future.succeededFuture(local.get(post.id())) : fetch(caller, post));
+      }
+      return Future.join(items).transform(ignored -> {
+        JsonArray posts = new JsonArray();
+        items.forEach(item -> posts.add(item.result()));
+        String next = page.size() == PAGE ? page.get(page.size() - 1).createdAt() : null;
+        return Future.succeededFuture(new JsonObject().put("posts", posts).put("next", next));
+      });
+    }));
+  }
+
+  /** Local posts as {@code viewer} sees them, with their likes and replies. */
+  private Future<List<JsonObject>> withReactions(List<PostStore.Post> posts, UserId viewer) {
+    return PostStore.reactions(services.database().pool(), posts.stream().map(PostStore.Post::id).toList(), viewer.toString())
+        .map(reactions -> posts.stream().map(post -> view(post, true).mergeIn(reactions.get(post.id()))).toList());
+  }
+
+  /** {caller, postId, liked}: on a local post, counted here; on another node's, sent to its origin, which counts it. */
+  private Future<JsonObject> like(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    if (!(body.getValue("liked") instanceof Boolean liked)) {
+      throw new Problem(400, "invalid-field", "liked is true or false");
+    }
+    return reactTo(caller, body.getValue("postId"), liked ? "like" : "unlike", null);
+  }
+
+  /** {caller, postId, content}: a reply, kept with the post at its origin. */
+  private Future<JsonObject> reply(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    return reactTo(caller, body.getValue("postId"), "reply", Posts.content(body.getValue("content")));
+  }
+
+  private Future<JsonObject> reactTo(UserId caller, Object postIdValue, String kind, String content) {
+    String id = postId(postIdValue);
+    String replyId = kind.equals("reply") ? UUID.randomUUID().toString() : null;
+    var pool = services.database().pool();
+    return PostStore.local(pool, id, domain()).compose(post -> {
+      if (post != null) {
+        return applyReaction(post, caller, kind, replyId, content).map(ignored -> reacted(id, kind, replyId, false));
+      }
+      return PostStore.ref(pool, id).compose(ref -> ref == null ? Future.failedFuture(notFound())
+          : graph.relations(caller, List.of(UserId.parse(ref.author()))).compose(relations -> {
+            GraphClient.Relation relation = relations.get(UserId.parse(ref.author()));
+            if (relation.blocked() || !(relation.friends() || relation.following() && ref.visibility().equals("public"))) {
+              return Future.failedFuture(notFound());
+            }
+            UserId author = UserId.parse(ref.author());
+            JsonObject payload = new JsonObject().put("kind", kind).put("postId", id);
+            if (replyId != null) {
+              payload.put("replyId", replyId).put("content", content);
+            }
+            // The caller's copy of the post is read again next time, with their own reaction in it.
+            String prefix = caller + " " + ref.author() + " " + id + " ";
+            contents.keySet().removeIf(key -> key.startsWith(prefix));
+            return outbox.write(List.of(outbox.envelope("activity_update", caller.username(), GraphVerticle.to(author), payload)),
+                conn -> Future.succeededFuture()).map(ignored -> reacted(id, kind, replyId, true));
+          }));
+    });
+  }
+
+  /** {postId, actor, kind, replyId?, content?}: another node's user reacting to a post of this node: they must may see it (403). */
+  private Future<JsonObject> react(JsonObject body) {
+    UserId actor = UserId.parse(body.getValue("actor"));
+    String id = postId(body.getValue("postId"));
+    String kind = body.getString("kind");
+    String replyId = null;
+    String content = null;
+    if (kind.equals("reply")) {
+      if (!(body.getValue("replyId") instanceof String r) || !r.matches("[A-Za-z0-9_-]{1,64}")) {
+        throw new Problem(400, "invalid-payload", "replyId is 1 to 64 of [A-Za-z0-9_-]");
+      }
+      replyId = r;
+      content = Posts.content(body.getValue("content"));
+    }
+    String reply = replyId;
+    String text = content;
+    return PostStore.local(services.database().pool(), id, domain()).compose(post -> post == null ? Future.failedFuture(notFound())
+        : maySee(actor, post).compose(allowed -> allowed ? applyReaction(post, actor, kind, reply, text).map(new JsonObject().put("status", 202))
+            : Future.failedFuture(new Problem(403, "forbidden", actor + " may not see this post"))));
+  }
+
+  private Future<Void> applyReaction(PostStore.Post post, UserId who, String kind, String replyId, String content) {
+    var pool = services.database().pool();
+    return maySee(who, post).compose(allowed -> {
+      if (!allowed) {
+        return Future.failedFuture(notFound());
+      }
+      Future<Void> applied = kind.equals("reply") ? PostStore.reply(pool, replyId, post.id(), who.toString(), content)
+          : PostStore.like(pool, post.id(), who.toString(), kind.equals("like"));
+      return applied.onSuccess(ignored -> {
+        if (!kind.equals("unlike") && !who.toString().equals(post.author())) {
+          events.reaction(post.author(), post.id(), kind, who.toString());
+        }
+      });
+    });
+  }
+
+  private static JsonObject reacted(String postId, String kind, String replyId, boolean sent) {
+    JsonObject answer = new JsonObject().put("postId", postId).put("kind", kind).put("sentToOrigin", sent);
+    return replyId == null ? answer : answer.put("replyId", replyId);
+  }
+
+  /** Another node's post for {@code reader}: its content read from the author's node (signed, naming the reader), or its metadata marked unavailable. */
+  private Future<JsonObject> fetch(UserId reader, PostStore.Post ref) {
+    String key = reader + " " + ref.author() + " " + ref.id() + " " + ref.updatedAt();
+    Fetched cached = contents.get(key);
+    if (cached != null && cached.until() > System.currentTimeMillis()) {
+      return Future.succeededFuture(cached.post());
+    }
+    UserId author = UserId.parse(ref.author());
+    String path = "/posts/" + URLEncoder.encode(ref.id(), StandardCharsets.UTF_8) + "?reader=" + URLEncoder.encode(reader.toString(), StandardCharsets.UTF_8);
+    return federation.send(author.domain(), HttpMethod.GET, path, null, 64 * 1024)
+        .timeout(FETCH_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
+        .map(response -> {
+          if (response.status() != 200) {
+            return unavailable(ref, response.status() == 403 || response.status() == 404 ? "not-visible" : "origin-error");
+          }
+          JsonObject remote = StrictJson.parseObject(response.body());
+          if (!ref.id().equals(remote.getValue("postId")) || !(remote.getValue("content") instanceof String content)) {
+            return unavailable(ref, "origin-error");
+          }
+          JsonObject post = view(ref, true).put("content", content)
+              .put("likes", remote.getValue("likes") instanceof Number n ? n.longValue() : 0L)
+              .put("liked", Boolean.TRUE.equals(remote.getValue("liked")))
+              .put("replies", replies(remote.getValue("replies")));
+          contents.put(key, new Fetched(post, System.currentTimeMillis() + CONTENT_TTL_MS));
+          return post;
+        })
+        .otherwise(failure -> unavailable(ref, "origin-unreachable"));
+  }
+
+  /** The replies another node sent with its post, kept to their fields and sizes: they are shown to our users. */
+  private static JsonArray replies(Object value) {
+    JsonArray replies = new JsonArray();
+    if (value instanceof JsonArray list) {
+      for (Object item : list) {
+        if (replies.size() < 20 && item instanceof JsonObject reply && reply.getValue("content") instanceof String text
+            && text.length() <= Posts.MAX_CONTENT && reply.getValue("author") instanceof String author) {
+          try {
+            replies.add(new JsonObject().put("replyId", reply.getValue("replyId") instanceof String id ? id : null)
+                .put("author", UserId.parse(author).toString()).put("content", text)
+                .put("created_at", reply.getValue("created_at") instanceof String t ? t : null));
+          } catch (Problem notAUser) {
+            // A reply that does not name its author is not shown.
+          }
+        }
+      }
+    }
+    return replies;
+  }
+
+  private static JsonObject unavailable(PostStore.Post ref, String why) {
+    return view(ref, true).putNull("content").put("unavailable", true).put("reason", why);
+  }
+
+  /** Whether {@code viewer} may see the post: the author always; nobody blocked either way; public to others, friends to friends. */
+  private Future<Boolean> maySee(UserId viewer, PostStore.Post post) {
+    UserId author = UserId.parse(post.author());
+    if (viewer.equals(author)) {
+      return Future.succeededFuture(true);
+    }
+    if (post.visibility().equals("private")) {
+      return Future.succeededFuture(false);
+    }
+    return graph.relations(author, List.of(viewer)).map(relations -> {
+      GraphClient.Relation relation = relations.get(viewer);
+      return !relation.blocked() && (post.visibility().equals("public") || relation.friends());
+    });
+  }
+
+  private Future<PostStore.Post> own(UserId caller, Object postId) {
+    return PostStore.local(services.database().pool(), postId(postId), domain()).compose(post -> post != null && post.author().equals(caller.toString())
+        ? Future.succeededFuture(post) : Future.failedFuture(notFound()));
+  }
+
+  /** Who is told of a post: the local users who may see it (for post.new) and the other nodes where such users live. */
+  private record Audience(Set<String> local, Set<String> remoteDomains) {
+  }
+
+  private Future<Audience> audience(UserId author, String visibility) {
+    if (visibility.equals("private")) {
+      return Future.succeededFuture(new Audience(Set.of(), Set.of()));
+    }
+    return GraphStore.of(services.database().pool(), author.toString()).map(connections -> {
+      Set<String> local = new HashSet<>();
+      Set<String> domains = new HashSet<>();
+      for (GraphStore.Connection c : connections) {
+        boolean friend = c.type().equals(GraphStore.FRIEND);
+        boolean follower = c.type().equals(GraphStore.FOLLOW) && c.direction().equals(GraphStore.IN);
+        if (!c.state().equals(GraphStore.ACTIVE) || !(friend || (follower && visibility.equals("public")))) {
+          continue;
+        }
+        UserId peer = UserId.parse(c.peer());
+        if (peer.isOn(domain())) {
+          local.add(peer.toString());
+        } else {
+          domains.add(peer.domain());
+        }
+      }
+      return new Audience(local, domains);
+    });
+  }
+
+  private List<JsonObject> shares(UserId author, PostStore.Post post, Set<String> domains, boolean deleted) {
+    List<JsonObject> envelopes = new ArrayList<>();
+    for (String domain : domains) {
+      JsonObject payload = deleted ? new JsonObject().put("postId", post.id()).put("author", post.author()).put("deleted", true) : post.metadata();
+      envelopes.add(outbox.envelope("post_share", author.username(), domain, payload));
+    }
+    return envelopes;
+  }
+
+  /** A post as the client API shows it; {@code withExcerpt} false is the federation answer (content, no excerpt). */
+  private static JsonObject view(PostStore.Post post, boolean withExcerpt) {
+    JsonObject view = new JsonObject().put("postId", post.id()).put("author", post.author()).put("visibility", post.visibility())
+        .put("content", post.content()).put("digest", post.digest()).put("created_at", post.createdAt()).put("updated_at", post.updatedAt());
+    if (withExcerpt && post.excerpt() != null) {
+      view.put("excerpt", post.excerpt());
+    }
+    return view;
+  }
+
+  private static String postId(Object value) {
+    if (!(value instanceof String id) || !id.matches("[A-Za-z0-9_-]{1,64}")) {
+      throw new Problem(404, "unknown-post", "no such post");
+    }
+    return id;
+  }
+
+  private static Problem notFound() {
+    return new Problem(404, "unknown-post", "no such post");
+  }
+}

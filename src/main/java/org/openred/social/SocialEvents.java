@@ -1,0 +1,40 @@
+package org.openred.social;
+
+import io.vertx.core.json.JsonObject;
+import org.openred.kernel.LiveEvents;
+import org.openred.kernel.UserId;
+
+import java.util.Set;
+
+/** The live events of the social graph, for the users of this node it concerns. */
+final class SocialEvents {
+  /** Someone asks to be a friend or (where approval is needed) a follower. */
+  static final String CONNECTION_REQUEST = "connection.request";
+  /** A connection began, changed or ended (accepted, rejected, removed, blocked). */
+  static final String CONNECTION_UPDATED = "connection.updated";
+  /** A post this user may see was written (here, or shared by another node). */
+  static final String POST_NEW = "post.new";
+  /** Someone liked or replied to this user's post. */
+  static final String POST_REACTION = "post.reaction";
+  static final Set<String> KINDS = Set.of(CONNECTION_REQUEST, CONNECTION_UPDATED, POST_NEW, POST_REACTION);
+
+  private final LiveEvents live;
+
+  SocialEvents(LiveEvents live) {
+    this.live = live;
+  }
+
+  void post(String user, PostStore.Post post) {
+    live.publish(UserId.parse(user), POST_NEW, new JsonObject().put("postId", post.id()).put("author", post.author())
+        .put("visibility", post.visibility()));
+  }
+
+  void reaction(String author, String postId, String kind, String userId) {
+    live.publish(UserId.parse(author), POST_REACTION, new JsonObject().put("postId", postId).put("kind", kind).put("userId", userId));
+  }
+
+  /** Tells {@code user} (if it is local) what happened with {@code other}. */
+  void tell(String user, String kind, String other, String type, String state) {
+    live.publish(UserId.parse(user), kind, new JsonObject().put("userId", other).put("connection", type).put("state", state));
+  }
+}

@@ -1,0 +1,53 @@
+package org.openred.social;
+
+import org.openred.node.Deployment;
+import org.openred.node.EnvelopeType;
+import org.openred.node.ModuleContext;
+import org.openred.node.OpenRedModule;
+import org.openred.node.RouteModule;
+
+import java.util.List;
+import java.util.Set;
+
+/** The social network of seed 000: profiles, friends, follows, blocks, posts that stay home and the feed. */
+public final class SocialModule implements OpenRedModule {
+  @Override
+  public String name() {
+    return SocialAddresses.AREA;
+  }
+
+  @Override
+  public boolean hasMigrations() {
+    return true;
+  }
+
+  @Override
+  public List<Deployment> verticles(ModuleContext context) {
+    return List.of(Deployment.one(() -> new ProfilesVerticle(context.services())),
+        Deployment.one(() -> new GraphVerticle(context.services())),
+        Deployment.one(() -> new InboundSocialVerticle(context.services())),
+        Deployment.one(() -> new PostsVerticle(context.services())));
+  }
+
+  @Override
+  public List<RouteModule> routes(ModuleContext context) {
+    return List.of(new SocialRoutes(context.vertx(), context.authenticator()));
+  }
+
+  @Override
+  public List<String> rawBodyPaths() {
+    return List.of(SocialRoutes.AVATAR_UPLOAD);
+  }
+
+  @Override
+  public List<EnvelopeType> envelopeTypes() {
+    String area = SocialAddresses.AREA;
+    return List.of("friend_request", "friend_response", "follow", "unfollow", "block_notice", "activity_update", "post_share").stream()
+        .map(type -> new EnvelopeType(type, "POST", "/inbox", area)).toList();
+  }
+
+  @Override
+  public Set<String> liveEventKinds() {
+    return SocialEvents.KINDS;
+  }
+}
