@@ -9,6 +9,7 @@ import org.openred.node.OpenRedModule;
 import org.openred.node.Setting;
 import org.openred.registry.RegistryModule;
 import org.openred.social.SocialModule;
+import org.openred.sync.SyncModule;
 import org.openred.store.Migrations;
 
 import java.util.ArrayList;
@@ -33,7 +34,7 @@ public final class Modules {
   }
 
   public static List<OpenRedModule> builtIn() {
-    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new RegistryModule());
+    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new SyncModule(), new RegistryModule());
   }
 
   /** The built-ins and the plugins of {@code --plugins}. */

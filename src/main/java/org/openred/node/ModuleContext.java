@@ -4,15 +4,16 @@ import io.vertx.core.Vertx;
 import org.openred.crypto.AeadSuites;
 import org.openred.crypto.NodePublicKeys;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the kernel gives a module to build its verticles and routes: the node's shared services, its
  * public keys, the token check of whichever module issues tokens, the AEAD suites it can negotiate,
- * and the module's own settings.
+ * the module's own settings, and every running module's content_sync source (for the sync module).
  */
 public record ModuleContext(Vertx vertx, NodeServices services, NodePublicKeys keys, Authenticator authenticator,
-                            AeadSuites suites, Map<String, String> settings) {
+                            AeadSuites suites, Map<String, String> settings, List<SyncSource> syncSources) {
 
   /** One of the module's settings, its value given or its default. */
   public String setting(String name) {

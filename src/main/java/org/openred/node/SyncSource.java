@@ -9,6 +9,9 @@ import io.vertx.core.json.JsonArray;
  * see. The sync module asks every running module's source and merges their answers.
  */
 public interface SyncSource {
+  /** The module's name: each source keeps its own cursor. */
+  String module();
+
   /** Up to {@code limit} envelopes for {@code askingDomain} after {@code cursor} (null: from the start) and the cursor after them. */
   Future<Page> since(String askingDomain, String cursor, int limit);
 

@@ -73,4 +73,12 @@ public final class GraphClient {
     others.forEach(other -> relations.put(other, Relation.NONE));
     return relations;
   }
+
+  /** The other nodes this node's users are connected with: whom the sync module asks to catch up. */
+  public Future<java.util.List<String>> peerDomains() {
+    return vertx.eventBus().<JsonObject>request(SocialAddresses.PEER_DOMAINS, new JsonObject())
+        .map(reply -> reply.body().getJsonArray("domains").stream().map(String.class::cast).toList())
+        .recover(failure -> failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+            ? Future.succeededFuture(java.util.List.of()) : Future.failedFuture(failure));
+  }
 }

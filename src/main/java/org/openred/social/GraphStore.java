@@ -109,6 +109,14 @@ final class GraphStore {
         });
   }
 
+  static Future<List<String>> peers(SqlClient client) {
+    return client.query("SELECT DISTINCT peer FROM connections").execute().map(rows -> {
+      List<String> peers = new ArrayList<>();
+      rows.forEach(row -> peers.add(row.getString("peer")));
+      return peers;
+    });
+  }
+
   /** The local users who see {@code author}'s posts: friends, and followers too when {@code followers}. */
   static Future<List<String>> readersOf(SqlClient client, String author, boolean followers) {
     return SqlTemplate.forQuery(client, "SELECT DISTINCT owner FROM connections WHERE peer = #{p} AND state = 'active' "

@@ -32,7 +32,7 @@ import static org.openred.social.GraphStore.PENDING;
  */
 public final class GraphVerticle extends VerticleBase {
   private final NodeServices services;
-  private OutboxWriter outbox;
+  private SharedOutbox outbox;
   private AccountsClient accounts;
   private SocialEvents events;
 
@@ -45,7 +45,7 @@ public final class GraphVerticle extends VerticleBase {
     accounts = new AccountsClient(vertx);
     events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
-      outbox = loaded;
+      outbox = new SharedOutbox(loaded);
       return Operations.serveAll(vertx, LoggerFactory.getLogger(GraphVerticle.class), Map.of(
           SocialAddresses.CONNECT, this::connect,
           SocialAddresses.ACCEPT, this::accept,
@@ -55,7 +55,8 @@ public final class GraphVerticle extends VerticleBase {
           SocialAddresses.UNBLOCK, this::unblock,
           SocialAddresses.CONNECTIONS, this::connections,
           SocialAddresses.RELATIONS, this::relations,
-          SocialAddresses.BLOCKED, this::blocked));
+          SocialAddresses.BLOCKED, this::blocked,
+          SocialAddresses.PEER_DOMAINS, this::peerDomains));
     });
   }
 
@@ -147,6 +148,7 @@ public final class GraphVerticle extends VerticleBase {
           .compose(id -> {
             events.tell(request.peer(), SocialEvents.CONNECTION_UPDATED, me, request.type(), ACTIVE);
             events.tell(me, SocialEvents.CONNECTION_UPDATED, request.peer(), request.type(), ACTIVE);
+            backfill(me, request.peer(), request.type().equals(FRIEND));
             return connection(me, id);
           });
     });
@@ -250,6 +252,15 @@ public final class GraphVerticle extends VerticleBase {
     return GraphStore.relations(services.database().pool(), user, others).map(relations -> new JsonObject().put("relations", relations));
   }
 
+  private Future<JsonObject> peerDomains(JsonObject body) {
+    return GraphStore.peers(services.database().pool()).map(peers -> {
+      java.util.Set<String> domains = new java.util.TreeSet<>();
+      peers.forEach(peer -> domains.add(UserId.parse(peer).domain()));
+      domains.remove(services.config().domain());
+      return new JsonObject().put("domains", new JsonArray(new ArrayList<>(domains)));
+    });
+  }
+
   /** {user, others} -> {blocked}: for {@link GraphClient#requireContact}, one query. */
   private Future<JsonObject> blocked(JsonObject body) {
     String user = UserId.parse(body.getValue("user")).toString();
@@ -286,5 +297,15 @@ public final class GraphVerticle extends VerticleBase {
 
   static JsonObject to(UserId user) {
     return new JsonObject().put("domain", user.domain()).put("username", user.username());
+  }
+
+  /** A new friend or follower on another node gets the author's recent posts (fire and forget: a failure only costs the backfill). */
+  private void backfill(String author, String peer, boolean friends) {
+    UserId other = UserId.parse(peer);
+    if (!other.isOn(services.config().domain())) {
+      vertx.eventBus().request(SocialAddresses.POST_BACKFILL, new JsonObject().put("author", author).put("domain", other.domain())
+          .put("friends", friends)).onFailure(failure -> LoggerFactory.getLogger(GraphVerticle.class).warn("Backfill of {} to {} failed: {}", author,
+          other.domain(), failure.getMessage()));
+    }
   }
 }

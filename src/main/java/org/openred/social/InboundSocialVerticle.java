@@ -30,7 +30,7 @@ import static org.openred.social.GraphStore.PENDING;
 public final class InboundSocialVerticle extends VerticleBase {
   private final NodeServices services;
   private final KeyedQueues pairs = new KeyedQueues();
-  private OutboxWriter outbox;
+  private SharedOutbox outbox;
   private AccountsClient accounts;
   private SocialEvents events;
 
@@ -43,7 +43,7 @@ public final class InboundSocialVerticle extends VerticleBase {
     accounts = new AccountsClient(vertx);
     events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
-      outbox = loaded;
+      outbox = new SharedOutbox(loaded);
       return Operations.serve(vertx, SocialAddresses.INBOUND, true, LoggerFactory.getLogger(InboundSocialVerticle.class), this::inbound)
           .completion();
     });
@@ -101,6 +101,7 @@ public final class InboundSocialVerticle extends VerticleBase {
                     new JsonObject().put("response", "accepted"))), conn -> GraphStore.put(conn, me, them, FRIEND, OUT, ACTIVE))
                 .map(id -> {
                   events.tell(me, SocialEvents.CONNECTION_UPDATED, them, FRIEND, ACTIVE);
+                  backfill(me, them, true);
                   return status(202);
                 });
           }
@@ -134,6 +135,7 @@ public final class InboundSocialVerticle extends VerticleBase {
       }
       return GraphStore.put(pool, me, them, FRIEND, OUT, ACTIVE).map(id -> {
         events.tell(me, SocialEvents.CONNECTION_UPDATED, them, FRIEND, ACTIVE);
+        backfill(me, them, true);
         return status(202);
       });
     });
@@ -158,6 +160,7 @@ public final class InboundSocialVerticle extends VerticleBase {
                   new JsonObject().put("kind", "follow_accepted"))), conn -> GraphStore.put(conn, me, them, FOLLOW, IN, ACTIVE))
               .map(id -> {
                 events.tell(me, SocialEvents.CONNECTION_UPDATED, them, FOLLOW, ACTIVE);
+                backfill(me, them, false);
                 return status(202);
               });
         });
@@ -254,5 +257,15 @@ public final class InboundSocialVerticle extends VerticleBase {
 
   private static JsonObject status(int status) {
     return new JsonObject().put("status", status);
+  }
+
+  /** A new friend or follower on another node gets the author's recent posts (fire and forget: a failure only costs the backfill). */
+  private void backfill(String author, String peer, boolean friends) {
+    UserId other = UserId.parse(peer);
+    if (!other.isOn(services.config().domain())) {
+      vertx.eventBus().request(SocialAddresses.POST_BACKFILL, new JsonObject().put("author", author).put("domain", other.domain())
+          .put("friends", friends)).onFailure(failure -> LoggerFactory.getLogger(InboundSocialVerticle.class).warn("Backfill of {} to {} failed: {}", author,
+          other.domain(), failure.getMessage()));
+    }
   }
 }

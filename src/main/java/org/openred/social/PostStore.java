@@ -184,4 +184,18 @@ final class PostStore {
       return reactions;
     });
   }
+
+  /** The author's newest posts of these visibilities. */
+  static Future<List<Post>> recent(SqlClient client, String username, String domain, List<String> visibilities, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("a", username);
+    String in = in(params, "v", visibilities, "%s");
+    return SqlTemplate.forQuery(client, "SELECT id, author, content, visibility, created_at, updated_at FROM posts WHERE author = #{a} "
+            + "AND visibility IN (" + in + ") ORDER BY created_at DESC LIMIT " + limit)
+        .execute(params).map(rows -> {
+          List<Post> posts = new ArrayList<>();
+          rows.forEach(row -> posts.add(local(row, domain)));
+          return posts;
+        });
+  }
 }

@@ -33,6 +33,7 @@ import java.util.UUID;
  */
 public final class PostsVerticle extends VerticleBase {
   static final int PAGE = 50;
+  static final int BACKFILL = 20;
   private static final long FETCH_TIMEOUT_MS = 3_000;
   private static final long CONTENT_TTL_MS = 120_000;
   private static final int CONTENT_CACHE = 2_000;
@@ -45,7 +46,7 @@ public final class PostsVerticle extends VerticleBase {
       return size() > CONTENT_CACHE;
     }
   };
-  private OutboxWriter outbox;
+  private SharedOutbox outbox;
   private FederationClient federation;
   private GraphClient graph;
   private SocialEvents events;
@@ -63,7 +64,7 @@ public final class PostsVerticle extends VerticleBase {
     graph = new GraphClient(vertx);
     events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
-      outbox = loaded;
+      outbox = new SharedOutbox(loaded);
       return Operations.serveAll(vertx, LoggerFactory.getLogger(PostsVerticle.class), Map.of(
           SocialAddresses.POST_CREATE, this::create,
           SocialAddresses.POST_EDIT, this::edit,
@@ -73,7 +74,8 @@ public final class PostsVerticle extends VerticleBase {
           SocialAddresses.FEED, this::feed,
           SocialAddresses.POST_LIKE, this::like,
           SocialAddresses.POST_REPLY, this::reply,
-          SocialAddresses.POST_REACT, this::react));
+          SocialAddresses.POST_REACT, this::react,
+          SocialAddresses.POST_BACKFILL, this::backfill));
     });
   }
 
@@ -209,6 +211,20 @@ public final class PostsVerticle extends VerticleBase {
         return Future.succeededFuture(new JsonObject().put("posts", posts).put("next", next));
       });
     }));
+  }
+
+  /**
+   * {author, domain, friends}: the author's last {@link #BACKFILL} posts the new friend (or follower:
+   * public ones only) may see, shared with their node, so a new connection starts with a feed.
+   */
+  private Future<JsonObject> backfill(JsonObject body) {
+    UserId author = UserId.parse(body.getValue("author"));
+    String domain = body.getString("domain");
+    boolean friends = body.getBoolean("friends", false);
+    return PostStore.recent(services.database().pool(), author.username(), domain(), friends ? List.of("public", "friends") : List.of("public"), BACKFILL)
+        .compose(posts -> posts.isEmpty() ? Future.succeededFuture(new JsonObject().put("shared", 0))
+            : outbox.write(posts.stream().flatMap(post -> shares(author, post, Set.of(domain), false).stream()).toList(), conn -> Future.succeededFuture())
+                .map(ignored -> new JsonObject().put("shared", posts.size())));
   }
 
   /** Local posts as {@code viewer} sees them, with their likes and replies. */

@@ -40,7 +40,7 @@ public final class ProfilesVerticle extends VerticleBase {
   private AccountsClient accounts;
   private GraphClient graph;
   private FederationClient federation;
-  private OutboxWriter outbox;
+  private SharedOutbox outbox;
   private WorkerExecutor images;
 
   public ProfilesVerticle(NodeServices services) {
@@ -58,7 +58,7 @@ public final class ProfilesVerticle extends VerticleBase {
     federation = new FederationClient(vertx, services);
     images = vertx.createSharedWorkerExecutor("openred-images", 1);
     return OutboxWriter.load(vertx, services).compose(loaded -> {
-      outbox = loaded;
+      outbox = new SharedOutbox(loaded);
       return Operations.serveAll(vertx, LoggerFactory.getLogger(ProfilesVerticle.class), Map.of(
           SocialAddresses.PROFILE, this::own,
           SocialAddresses.PROFILE_UPDATE, this::update,

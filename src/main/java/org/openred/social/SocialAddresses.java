@@ -35,12 +35,16 @@ public final class SocialAddresses {
   /** {postId, reader, origin} -> a local post's content for another node's reader, or 403/404. */
   public static final String POST_SERVE = "openred.social.post-serve";
   public static final String FEED = "openred.social.feed";
+  /** {author, domain, friends}: the author's recent posts shared with a node where they just gained a friend (friends: true) or follower (local only). */
+  public static final String POST_BACKFILL = "openred.social.post-backfill";
   public static final String POST_LIKE = "openred.social.post-like";
   public static final String POST_REPLY = "openred.social.post-reply";
   /** {postId, actor, kind: like|unlike|reply, replyId?, content?}: another node's user reacting to a local post (local only). */
   public static final String POST_REACT = "openred.social.post-react";
   /** {user, others: [...]} -> {relations: {other: {friends, following, followed_by, blocked}}}: what {@link GraphClient} asks. */
   public static final String RELATIONS = "openred.social.relations";
+  /** {} -> {domains: [...]}: the other nodes where this node's users have friends, follows or followers. */
+  public static final String PEER_DOMAINS = "openred.social.peer-domains";
   /** {user, others: [...]} -> {blocked: [those blocked either way with user]}: the cheap question messaging asks per message. */
   public static final String BLOCKED = "openred.social.blocked";
 }
