@@ -2,7 +2,6 @@ package org.openred.social;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.openred.federation.FederationClient;
@@ -11,14 +10,10 @@ import org.openred.kernel.Operations;
 import org.openred.kernel.Problem;
 import org.openred.kernel.UserId;
 import org.openred.node.NodeServices;
-import org.openred.web.StrictJson;
 import org.slf4j.LoggerFactory;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,25 +29,12 @@ import java.util.UUID;
 public final class PostsVerticle extends VerticleBase {
   static final int PAGE = 50;
   static final int BACKFILL = 20;
-  private static final long FETCH_TIMEOUT_MS = 3_000;
-  private static final long CONTENT_TTL_MS = 120_000;
-  private static final int CONTENT_CACHE = 2_000;
 
   private final NodeServices services;
-  /** Fetched contents by reader and post: in memory only, bounded, dropped after {@link #CONTENT_TTL_MS}. */
-  private final Map<String, Fetched> contents = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Fetched> eldest) {
-      return size() > CONTENT_CACHE;
-    }
-  };
   private SharedOutbox outbox;
-  private FederationClient federation;
+  private RemotePosts remote;
   private GraphClient graph;
   private SocialEvents events;
-
-  private record Fetched(JsonObject post, long until) {
-  }
 
   public PostsVerticle(NodeServices services) {
     this.services = services;
@@ -60,7 +42,7 @@ public final class PostsVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    federation = new FederationClient(vertx, services);
+    remote = new RemotePosts(new FederationClient(vertx, services));
     graph = new GraphClient(vertx);
     events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
@@ -146,7 +128,7 @@ public final class PostsVerticle extends VerticleBase {
           : graph.relations(caller, List.of(UserId.parse(ref.author()))).compose(relations -> {
             GraphClient.Relation relation = relations.get(UserId.parse(ref.author()));
             boolean reader = !relation.blocked() && (relation.friends() || relation.following() && ref.visibility().equals("public"));
-            return reader ? fetch(caller, ref).map(fetched -> new JsonObject().put("post", fetched)) : Future.failedFuture(notFound());
+            return reader ? remote.fetch(caller, ref).map(fetched -> new JsonObject().put("post", fetched)) : Future.failedFuture(notFound());
           }));
     });
   }
@@ -177,32 +159,12 @@ public final class PostsVerticle extends VerticleBase {
     UserId caller = UserId.parse(body.getValue("caller"));
     String before = body.getValue("before") instanceof String cursor ? cursor : "9999";
     var pool = services.database().pool();
-    return GraphStore.of(pool, caller.toString()).compose(connections -> {
-      Set<String> localFriends = new HashSet<>();
-      Set<String> localFollowed = new HashSet<>();
-      Set<String> remoteFriends = new HashSet<>();
-      Set<String> remoteFollowed = new HashSet<>();
-      for (GraphStore.Connection c : connections) {
-        if (!c.state().equals(GraphStore.ACTIVE) || (c.type().equals(GraphStore.FOLLOW) && c.direction().equals(GraphStore.IN))) {
-          continue;
-        }
-        UserId peer = UserId.parse(c.peer());
-        boolean friend = c.type().equals(GraphStore.FRIEND);
-        if (peer.isOn(domain())) {
-          (friend ? localFriends : localFollowed).add(peer.username());
-        } else {
-          (friend ? remoteFriends : remoteFollowed).add(peer.toString());
-        }
-      }
-      localFollowed.removeAll(localFriends);
-      remoteFollowed.removeAll(remoteFriends);
-      return PostStore.feed(pool, domain(), caller.username(), localFriends, localFollowed, remoteFriends, remoteFollowed, before, PAGE);
-    }).compose(page -> withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
+    return PostStore.feed(pool, domain(), caller.toString(), caller.username(), before, PAGE).compose(page -> withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
       Map<String, JsonObject> local = new java.util.HashMap<>();
       localViews.forEach(v -> local.put(v.getString("postId"), v));
       List<Future<JsonObject>> items = new ArrayList<>();
       for (PostStore.Post post : page) {
-        items.add(post.content() != null ? Future.succeededFuture(local.get(post.id())) : fetch(caller, post));
+        items.add(post.content() != null ? Future.succeededFuture(local.get(post.id())) : remote.fetch(caller, post));
       }
       return Future.join(items).transform(ignored -> {
         JsonArray posts = new JsonArray();
@@ -268,8 +230,7 @@ public final class PostsVerticle extends VerticleBase {
               payload.put("replyId", replyId).put("content", content);
             }
             // The caller's copy of the post is read again next time, with their own reaction in it.
-            String prefix = caller + " " + ref.author() + " " + id + " ";
-            contents.keySet().removeIf(key -> key.startsWith(prefix));
+            remote.forget(caller, ref);
             return outbox.write(List.of(outbox.envelope("activity_update", caller.username(), GraphVerticle.to(author), payload)),
                 conn -> Future.succeededFuture()).map(ignored -> reacted(id, kind, replyId, true));
           }));
@@ -316,59 +277,6 @@ public final class PostsVerticle extends VerticleBase {
   private static JsonObject reacted(String postId, String kind, String replyId, boolean sent) {
     JsonObject answer = new JsonObject().put("postId", postId).put("kind", kind).put("sentToOrigin", sent);
     return replyId == null ? answer : answer.put("replyId", replyId);
-  }
-
-  /** Another node's post for {@code reader}: its content read from the author's node (signed, naming the reader), or its metadata marked unavailable. */
-  private Future<JsonObject> fetch(UserId reader, PostStore.Post ref) {
-    String key = reader + " " + ref.author() + " " + ref.id() + " " + ref.updatedAt();
-    Fetched cached = contents.get(key);
-    if (cached != null && cached.until() > System.currentTimeMillis()) {
-      return Future.succeededFuture(cached.post());
-    }
-    UserId author = UserId.parse(ref.author());
-    String path = "/posts/" + URLEncoder.encode(ref.id(), StandardCharsets.UTF_8) + "?reader=" + URLEncoder.encode(reader.toString(), StandardCharsets.UTF_8);
-    return federation.send(author.domain(), HttpMethod.GET, path, null, 64 * 1024)
-        .timeout(FETCH_TIMEOUT_MS, java.util.concurrent.TimeUnit.MILLISECONDS)
-        .map(response -> {
-          if (response.status() != 200) {
-            return unavailable(ref, response.status() == 403 || response.status() == 404 ? "not-visible" : "origin-error");
-          }
-          JsonObject remote = StrictJson.parseObject(response.body());
-          if (!ref.id().equals(remote.getValue("postId")) || !(remote.getValue("content") instanceof String content)) {
-            return unavailable(ref, "origin-error");
-          }
-          JsonObject post = view(ref, true).put("content", content)
-              .put("likes", remote.getValue("likes") instanceof Number n ? n.longValue() : 0L)
-              .put("liked", Boolean.TRUE.equals(remote.getValue("liked")))
-              .put("replies", replies(remote.getValue("replies")));
-          contents.put(key, new Fetched(post, System.currentTimeMillis() + CONTENT_TTL_MS));
-          return post;
-        })
-        .otherwise(failure -> unavailable(ref, "origin-unreachable"));
-  }
-
-  /** The replies another node sent with its post, kept to their fields and sizes: they are shown to our users. */
-  private static JsonArray replies(Object value) {
-    JsonArray replies = new JsonArray();
-    if (value instanceof JsonArray list) {
-      for (Object item : list) {
-        if (replies.size() < 20 && item instanceof JsonObject reply && reply.getValue("content") instanceof String text
-            && text.length() <= Posts.MAX_CONTENT && reply.getValue("author") instanceof String author) {
-          try {
-            replies.add(new JsonObject().put("replyId", reply.getValue("replyId") instanceof String id ? id : null)
-                .put("author", UserId.parse(author).toString()).put("content", text)
-                .put("created_at", reply.getValue("created_at") instanceof String t ? t : null));
-          } catch (Problem notAUser) {
-            // A reply that does not name its author is not shown.
-          }
-        }
-      }
-    }
-    return replies;
-  }
-
-  private static JsonObject unavailable(PostStore.Post ref, String why) {
-    return view(ref, true).putNull("content").put("unavailable", true).put("reason", why);
   }
 
   /** Whether {@code viewer} may see the post: the author always; nobody blocked either way; public to others, friends to friends. */
@@ -429,7 +337,7 @@ public final class PostsVerticle extends VerticleBase {
   }
 
   /** A post as the client API shows it; {@code withExcerpt} false is the federation answer (content, no excerpt). */
-  private static JsonObject view(PostStore.Post post, boolean withExcerpt) {
+  static JsonObject view(PostStore.Post post, boolean withExcerpt) {
     JsonObject view = new JsonObject().put("postId", post.id()).put("author", post.author()).put("visibility", post.visibility())
         .put("content", post.content()).put("digest", post.digest()).put("created_at", post.createdAt()).put("updated_at", post.updatedAt());
     if (withExcerpt && post.excerpt() != null) {

@@ -95,6 +95,8 @@ public final class SocialBench {
         follows.add(row("reader@n0.test", "w" + u + "@n0.test", "follow", "out"));
       }
       insertConnections(origin, follows);
+      System.out.printf("seeded: %d posts, %d connections of the reader%n", count(origin, "SELECT COUNT(*) FROM posts"),
+          count(origin, "SELECT COUNT(*) FROM connections WHERE owner = 'reader@n0.test'"));
       double[] local = feed(originPort, reader, 100, 300);
       System.out.printf("feed page of 50, %d followed users, %d posts, contents local: p50 %.1f ms, p99 %.1f ms%n",
           followed, followed * postsEach, local[0], local[1]);
@@ -172,9 +174,13 @@ public final class SocialBench {
       JsonObject body = new JsonObject(page.body());
       if (page.statusCode() != 200 || body.getJsonArray("posts").size() != 50
           || body.getJsonArray("posts").stream().anyMatch(p -> ((JsonObject) p).getString("content") == null)) {
-        throw new IllegalStateException("a feed page came back short or without contents: " + page.statusCode() + " " + page.body().substring(0, 200));
+        throw new IllegalStateException("a feed page came back short or without contents: " + page.statusCode() + " "
+            + page.body().substring(0, Math.min(300, page.body().length())));
       }
       cursor = body.getString("next");
+      if (i % 100 == 0) {
+        System.out.printf("  page %d: %.1f ms%n", i, ms);
+      }
       if (i >= warmup) {
         times.add(ms);
       }

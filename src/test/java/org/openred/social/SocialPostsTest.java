@@ -233,6 +233,18 @@ class SocialPostsTest {
   }
 
   @Test
+  @DisplayName("A follower on the author's own node: public posts in the feed at once, friends posts not")
+  void localFollower() {
+    String gina = ClientApi.session(aPort, "gina");
+    ok(call(aPort, gina, "POST", "/api/v1/connections", new JsonObject().put("target", "alice@a.test").put("type", "follow")), 201);
+    String everyone = post("Seen by local followers", "public");
+    String friends = post("Not for followers", "friends");
+    assertEquals("Seen by local followers", inFeed(aPort, gina, everyone).getString("content"));
+    assertNull(inFeed(aPort, gina, friends));
+    assertProblem(404, "unknown-post", call(aPort, gina, "GET", "/api/v1/posts/" + friends, null));
+  }
+
+  @Test
   @DisplayName("Bad posts get a clear problem: empty, too long, unknown visibility, a bad cursor")
   void badPosts() {
     assertProblem(400, "invalid-content", call(aPort, alice, "POST", "/api/v1/posts", new JsonObject().put("content", "  ")));
