@@ -74,7 +74,7 @@ public final class Database {
         .setPreparedStatementCacheMaxSize(256)
         .setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false).setConnectionTimeout(0))
+        .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
         .with(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true))
         .connectingTo(connect)
         .using(vertx)
@@ -103,12 +103,7 @@ public final class Database {
     SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
     dataSource.setUrl("jdbc:sqlite:" + file);
     // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
-    // No wait limit on the pool itself: its timer, racing a connection handed over at the same moment,
-    // fails an already completed promise and loses the connection (vertx-sql-client 5.0.10; compare
-    // eclipse-vertx/vertx-sql-client#1706), which with one connection stalls the node for good. What
-    // waits is bounded above it: requests by --request-timeout, envelopes by their sender's retries.
-    Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite")
-        .setConnectionTimeout(0));
+    Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
     return new Database(pool, config, new WalCheckpointer(vertx, dataSource, file.toString()));
   }
 }
