@@ -132,9 +132,9 @@ public record OpenRedConfig(
     if (!LOG_LEVELS.contains(logLevel)) {
       throw new ConfigException(Option.LOG_LEVEL.flagName() + ": '" + logLevel + "' is not one of " + String.join(", ", LOG_LEVELS));
     }
-    Optional<List<String>> modules = s.raw(Option.MODULES).map(OpenRedConfig::moduleNames);
+    Optional<List<String>> modules = s.raw(Option.MODULES).map(ModuleOptions::names);
     Path plugins = Path.of(s.raw(Option.PLUGINS).orElse(dataDir.resolve("plugins").toString()));
-    Map<String, String> settings = s.raw(Option.SET).map(OpenRedConfig::settings).orElse(Map.of());
+    Map<String, String> settings = s.raw(Option.SET).map(ModuleOptions::settings).orElse(Map.of());
     Optional<byte[]> masterKey = s.envOnly(Option.MASTER_KEY).map(OpenRedConfig::masterKey);
     return new OpenRedConfig(role, dataDir, httpHost, httpPort, domain, publicUrl, registry, heartbeat, storage, redis, dns,
         peers, allow, deny, federationRate, tlsCert, tlsKey, trustCa, s.bool(Option.INSECURE_HTTP), s.bool(Option.ALLOW_PRIVATE_URLS), cluster,
@@ -210,41 +210,6 @@ public record OpenRedConfig(
     } catch (NumberFormatException e) {
       throw new ConfigException(option.flagName() + ": '" + value + "' has no valid port");
     }
-  }
-
-  private static final java.util.regex.Pattern MODULE_NAME = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
-  private static final java.util.regex.Pattern SETTING = java.util.regex.Pattern.compile("([a-z][a-z0-9-]{0,31})\\.([a-z][a-z0-9-]{0,63})=(.*)");
-
-  private static List<String> moduleNames(String value) {
-    List<String> names = new ArrayList<>();
-    for (String part : value.split(",")) {
-      String name = part.trim().toLowerCase(Locale.ROOT);
-      if (!MODULE_NAME.matcher(name).matches()) {
-        throw new ConfigException(Option.MODULES.flagName() + ": '" + part.trim() + "' is not a module name");
-      }
-      if (!names.contains(name)) {
-        names.add(name);
-      }
-    }
-    return List.copyOf(names);
-  }
-
-  /** module.setting=value pairs; which modules and settings exist is checked once the modules are known. */
-  private static Map<String, String> settings(String value) {
-    Map<String, String> settings = new LinkedHashMap<>();
-    for (String part : value.split(",")) {
-      if (part.isBlank()) {
-        continue;
-      }
-      var match = SETTING.matcher(part.trim());
-      if (!match.matches()) {
-        throw new ConfigException(Option.SET.flagName() + ": '" + part.trim() + "' is not module.setting=value");
-      }
-      if (settings.put(match.group(1) + "." + match.group(2), match.group(3).trim()) != null) {
-        throw new ConfigException(Option.SET.flagName() + ": " + match.group(1) + "." + match.group(2) + " is set twice");
-      }
-    }
-    return Map.copyOf(settings);
   }
 
   private static Map<String, URI> peers(String value) {
