@@ -250,9 +250,14 @@ public final class InboundSocialVerticle extends VerticleBase {
         }));
   }
 
-  /** A user of another node changed their profile: the copy cached here is dropped, so the next read fetches it. */
+  /** A user of another node changed their profile: the copy cached here is dropped, so the next read fetches it, and who sees them here is told. */
   private Future<JsonObject> profileChanged(UserId actor) {
-    return services.cache().delete(ProfilesVerticle.cacheKey(actor)).map(ignored -> status(202));
+    return services.cache().delete(ProfilesVerticle.cacheKey(actor))
+        .compose(ignored -> GraphStore.readersOf(services.database().pool(), actor.toString(), true))
+        .map(readers -> {
+          events.profile(readers, actor);
+          return status(202);
+        });
   }
 
   private static JsonObject status(int status) {

@@ -95,24 +95,24 @@ final class PostStore {
   /**
    * A feed page, newest first, before {@code before}: the user's own posts; friends' public and friends
    * posts; followed users' public posts: local ones from {@code posts}, others' from {@code post_refs}.
-   * Each walks its time index newest first and asks the user's connections of each row (one probe of
-   * their unique index), so a page costs about a page of rows whoever the user follows.
+   * Each walks its (time, id) index newest first and asks the user's connections of each row (one probe
+   * of their unique index), so a page costs about a page of rows whoever the user follows.
    */
-  static Future<List<Post>> feed(SqlClient client, String domain, String userId, String username, String before, int limit) {
-    Map<String, Object> params = Map.of("me", username, "uid", userId, "domain", "@" + domain, "before", before);
+  static Future<List<Post>> feed(SqlClient client, String domain, String userId, String username, FeedCursor before, int limit) {
+    Map<String, Object> params = Map.of("me", username, "uid", userId, "domain", "@" + domain, "before", before.createdAt(), "beforeId", before.id());
     String sees = "c.owner = #{uid} AND c.state = 'active' AND ((c.type = 'friend' AND %1$s.visibility IN ('public', 'friends')) "
         + "OR (c.type = 'follow' AND c.direction = 'out' AND %1$s.visibility = 'public'))";
-    String local = "SELECT p.id, p.author, p.content, p.visibility, p.created_at, p.updated_at FROM posts p WHERE p.created_at < #{before} "
+    String local = "SELECT p.id, p.author, p.content, p.visibility, p.created_at, p.updated_at FROM posts p WHERE (p.created_at, p.id) < (#{before}, #{beforeId}) "
         + "AND (p.author = #{me} OR EXISTS (SELECT 1 FROM connections c WHERE c.peer = p.author || #{domain} AND " + String.format(sees, "p") + ")) "
-        + "ORDER BY p.created_at DESC LIMIT " + limit;
+        + "ORDER BY p.created_at DESC, p.id DESC LIMIT " + limit;
     Future<List<Post>> own = SqlTemplate.forQuery(client, local).execute(params).map(rows -> {
       List<Post> posts = new ArrayList<>();
       rows.forEach(row -> posts.add(local(row, domain)));
       return posts;
     });
     String remote = "SELECT r.author, r.post_id, r.visibility, r.digest, r.excerpt, r.created_at, r.updated_at FROM post_refs r "
-        + "WHERE r.created_at < #{before} AND EXISTS (SELECT 1 FROM connections c WHERE c.peer = r.author AND " + String.format(sees, "r") + ") "
-        + "ORDER BY r.created_at DESC LIMIT " + limit;
+        + "WHERE (r.created_at, r.post_id) < (#{before}, #{beforeId}) AND EXISTS (SELECT 1 FROM connections c WHERE c.peer = r.author AND " + String.format(sees, "r") + ") "
+        + "ORDER BY r.created_at DESC, r.post_id DESC LIMIT " + limit;
     Future<List<Post>> others = SqlTemplate.forQuery(client, remote).execute(params).map(rows -> {
       List<Post> posts = new ArrayList<>();
       rows.forEach(row -> posts.add(ref(row)));
@@ -121,7 +121,7 @@ final class PostStore {
     return Future.all(own, others).map(all -> {
       List<Post> merged = new ArrayList<>(own.result());
       merged.addAll(others.result());
-      merged.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));
+      merged.sort(java.util.Comparator.comparing(FeedCursor::of).reversed());
       return merged.size() > limit ? merged.subList(0, limit) : merged;
     });
   }

@@ -157,7 +157,7 @@ public final class PostsVerticle extends VerticleBase {
   /** {caller, before?} -> {posts: [...newest first], next}: the caller's own, friends' and followed users' posts, contents fetched. */
   private Future<JsonObject> feed(JsonObject body) {
     UserId caller = UserId.parse(body.getValue("caller"));
-    String before = body.getValue("before") instanceof String cursor ? cursor : "9999";
+    FeedCursor before = FeedCursor.parse(body.getValue("before") instanceof String cursor ? cursor : null);
     var pool = services.database().pool();
     return PostStore.feed(pool, domain(), caller.toString(), caller.username(), before, PAGE).compose(page -> withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
       Map<String, JsonObject> local = new java.util.HashMap<>();
@@ -169,7 +169,7 @@ public final class PostsVerticle extends VerticleBase {
       return Future.join(items).transform(ignored -> {
         JsonArray posts = new JsonArray();
         items.forEach(item -> posts.add(item.result()));
-        String next = page.size() == PAGE ? page.get(page.size() - 1).createdAt() : null;
+        String next = page.size() == PAGE ? FeedCursor.of(page.get(page.size() - 1)).toString() : null;
         return Future.succeededFuture(new JsonObject().put("posts", posts).put("next", next));
       });
     }));

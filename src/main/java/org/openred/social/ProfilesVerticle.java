@@ -42,6 +42,7 @@ public final class ProfilesVerticle extends VerticleBase {
   private FederationClient federation;
   private SharedOutbox outbox;
   private WorkerExecutor images;
+  private SocialEvents events;
 
   public ProfilesVerticle(NodeServices services) {
     this.services = services;
@@ -57,6 +58,7 @@ public final class ProfilesVerticle extends VerticleBase {
     graph = new GraphClient(vertx);
     federation = new FederationClient(vertx, services);
     images = vertx.createSharedWorkerExecutor("openred-images", 1);
+    events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
       outbox = new SharedOutbox(loaded);
       return Operations.serveAll(vertx, LoggerFactory.getLogger(ProfilesVerticle.class), Map.of(
@@ -108,16 +110,24 @@ public final class ProfilesVerticle extends VerticleBase {
         .compose(ignored -> own(new JsonObject().put("caller", caller.toString())));
   }
 
-  /** A change of the caller's profile, with an activity_update to each other node where friends or followers live. */
+  /** A change of the caller's profile, with an activity_update to each other node where friends or followers live, and live word to those here. */
   private Future<Void> changed(UserId caller, java.util.function.Function<io.vertx.sqlclient.SqlConnection, Future<Void>> change) {
     return GraphStore.of(services.database().pool(), caller.toString()).compose(connections -> {
+      List<UserId> audience = connections.stream().filter(c -> c.state().equals(GraphStore.ACTIVE)
+          && (c.type().equals(GraphStore.FRIEND) || c.direction().equals(GraphStore.IN))).map(c -> UserId.parse(c.peer())).toList();
+      String here = services.config().domain();
       Set<String> domains = new HashSet<>();
-      connections.stream().filter(c -> c.state().equals(GraphStore.ACTIVE)
-              && (c.type().equals(GraphStore.FRIEND) || c.direction().equals(GraphStore.IN)))
-          .map(c -> UserId.parse(c.peer()).domain()).filter(domain -> !domain.equals(services.config().domain())).forEach(domains::add);
+      Set<String> readers = new java.util.LinkedHashSet<>(List.of(caller.toString()));
+      audience.forEach(peer -> {
+        if (peer.isOn(here)) {
+          readers.add(peer.toString());
+        } else {
+          domains.add(peer.domain());
+        }
+      });
       List<JsonObject> envelopes = new ArrayList<>();
       domains.forEach(domain -> envelopes.add(outbox.envelope("activity_update", caller.username(), domain, new JsonObject().put("kind", "profile"))));
-      return outbox.write(envelopes, change);
+      return outbox.write(envelopes, change).onSuccess(ignored -> events.profile(readers, caller));
     });
   }
 

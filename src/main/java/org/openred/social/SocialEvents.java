@@ -16,7 +16,9 @@ final class SocialEvents {
   static final String POST_NEW = "post.new";
   /** Someone liked or replied to this user's post. */
   static final String POST_REACTION = "post.reaction";
-  static final Set<String> KINDS = Set.of(CONNECTION_REQUEST, CONNECTION_UPDATED, POST_NEW, POST_REACTION);
+  /** Someone this user is friends with or follows (or the user, in another tab) changed their profile. */
+  static final String PROFILE_UPDATED = "profile.updated";
+  static final Set<String> KINDS = Set.of(CONNECTION_REQUEST, CONNECTION_UPDATED, POST_NEW, POST_REACTION, PROFILE_UPDATED);
 
   private final LiveEvents live;
 
@@ -31,6 +33,11 @@ final class SocialEvents {
 
   void reaction(String author, String postId, String kind, String userId) {
     live.publish(UserId.parse(author), POST_REACTION, new JsonObject().put("postId", postId).put("kind", kind).put("userId", userId));
+  }
+
+  /** Tells each of {@code readers} (those of this node) that {@code whose} profile changed. */
+  void profile(java.util.Collection<String> readers, UserId whose) {
+    readers.forEach(reader -> live.publish(UserId.parse(reader), PROFILE_UPDATED, new JsonObject().put("userId", whose.toString())));
   }
 
   /** Tells {@code user} (if it is local) what happened with {@code other}. */

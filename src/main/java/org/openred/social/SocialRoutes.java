@@ -65,9 +65,7 @@ final class SocialRoutes implements RouteModule {
         JsonExchange.body(ctx).copy().put("postId", ctx.pathParam("id")), 201));
     router.get("/api/v1/feed").handler(ctx -> {
       String cursor = ctx.queryParams().get("cursor");
-      if (cursor != null && !cursor.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{8,12}Z")) {
-        throw new Problem(400, "invalid-query", "cursor is the next of an earlier page");
-      }
+      FeedCursor.parse(cursor);
       call(ctx, SocialAddresses.FEED, cursor == null ? new JsonObject() : new JsonObject().put("before", cursor), 200);
     });
     // Signed by the asking node: the federation API's filter checked that before these routes.

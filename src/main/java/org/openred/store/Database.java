@@ -74,7 +74,7 @@ public final class Database {
         .setPreparedStatementCacheMaxSize(256)
         .setPipeliningLimit(256);
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false))
+        .with(new PoolOptions().setMaxSize(8).setName("openred-pg").setShared(false).setConnectionTimeout(0))
         .with(new NetClientOptions().setConnectTimeout(5_000).setTcpNoDelay(true))
         .connectingTo(connect)
         .using(vertx)
@@ -103,7 +103,13 @@ public final class Database {
     SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
     dataSource.setUrl("jdbc:sqlite:" + file);
     // SQLite has one writer at a time: one connection serialises writes without SQLITE_BUSY retries.
-    Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource), new PoolOptions().setMaxSize(1).setName("openred-sqlite"));
+    // Neither pool has a wait timer: in vertx-sql-client 5.0.10 the timer firing as the connection is
+    // handed over either completes the request twice ("Promise already completed") or never, and a
+    // request that never completes stalls whatever queue waits on it (bench/social.sh showed a node
+    // stalled for good). What waits is bounded above the pool: requests by --request-timeout,
+    // envelopes by their sender's retries.
+    Pool pool = JDBCPool.pool(vertx, new AutoCommitRestoringDataSource(dataSource),
+        new PoolOptions().setMaxSize(1).setName("openred-sqlite").setConnectionTimeout(0));
     return new Database(pool, config, new WalCheckpointer(vertx, dataSource, file.toString()));
   }
 }

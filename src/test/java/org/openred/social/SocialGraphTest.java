@@ -232,9 +232,16 @@ class SocialGraphTest {
     assertEquals("alice@a.test", seen.getString("userId"));
     assertEquals("Curiouser and curiouser.\nDown the rabbit hole.", seen.getString("bio"));
     assertFalse(seen.containsKey("approveFollowers"), "another user's settings are theirs");
+    BlockingQueue<JsonObject> live = new LinkedBlockingQueue<>();
+    var listener = nodes.b.vertx().eventBus().<JsonObject>consumer("user.carol", message -> live.add(message.body()));
+    await(listener.completion());
     ok(call(nodes.aPort, alice, "PUT", "/api/v1/profile", new JsonObject().put("displayName", "Alice L.")), 200);
-    eventually("carol's node drops its copy when told", () ->
-        "Alice L.".equals(ok(call(nodes.bPort, carol, "GET", "/api/v1/users/alice@a.test/profile", null), 200).getString("displayName")));
+    JsonObject changed = pollLive(live);
+    assertEquals("profile.updated", changed.getString("type"), "carol's open app hears of it");
+    assertEquals("alice@a.test", changed.getString("userId"));
+    await(listener.unregister());
+    assertEquals("Alice L.", ok(call(nodes.bPort, carol, "GET", "/api/v1/users/alice@a.test/profile", null), 200).getString("displayName"),
+        "carol's node dropped its copy before telling her");
   }
 
   @Test

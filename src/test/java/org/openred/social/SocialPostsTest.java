@@ -17,6 +17,8 @@ import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -242,6 +244,32 @@ class SocialPostsTest {
     assertEquals("Seen by local followers", inFeed(aPort, gina, everyone).getString("content"));
     assertNull(inFeed(aPort, gina, friends));
     assertProblem(404, "unknown-post", call(aPort, gina, "GET", "/api/v1/posts/" + friends, null));
+  }
+
+  @Test
+  @DisplayName("Feed pages follow each other without a gap or a repeat, even through posts of the same millisecond")
+  void pages() {
+    String hank = ClientApi.session(aPort, "hank");
+    ClientApi.session(aPort, "ivy");
+    ok(call(aPort, hank, "POST", "/api/v1/connections", new JsonObject().put("target", "ivy@a.test").put("type", "follow")), 201);
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      rows.add(Map.of("id", "same-instant-" + i, "at", i < 60 ? "2026-03-01T12:00:00.000Z" : "2026-03-01T11:00:00.000Z"));
+    }
+    await(SqlTemplate.forUpdate(a.database().pool(), "INSERT INTO posts (id, author, content, visibility, created_at, updated_at) "
+        + "VALUES (#{id}, 'ivy', 'same instant', 'public', #{at}, #{at})").executeBatch(rows));
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      JsonObject page = ok(call(aPort, hank, "GET", "/api/v1/feed" + (cursor == null ? "" : "?cursor=" + cursor), null), 200);
+      page.getJsonArray("posts").forEach(item -> seen.add(((JsonObject) item).getString("postId")));
+      cursor = page.getString("next");
+      pages++;
+    } while (cursor != null && pages < 10);
+    assertEquals(120, seen.size(), "every post once: " + seen);
+    assertEquals(120, new java.util.HashSet<>(seen).size(), "no post twice");
+    assertEquals(3, pages);
   }
 
   @Test

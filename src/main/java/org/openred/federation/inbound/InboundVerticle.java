@@ -166,15 +166,23 @@ public final class InboundVerticle extends VerticleBase {
     });
     List<JsonObject> all = new ArrayList<>();
     jobs.forEach(job -> all.addAll(job.envelopes()));
+    Map<String, JsonObject> outcomes = finalOutcomes(records);
+    List<Map<String, Object>> transactions = transactions(records);
+    if (jobs.isEmpty() && outcomes.isEmpty() && transactions.isEmpty()) {
+      // Nothing to write (a sweep that found nothing, a group that applied nothing): no transaction,
+      // and above all no apply of an empty group, which would record nothing again, for ever.
+      records.forEach(record -> record.written().complete());
+      return Future.succeededFuture();
+    }
     String now = RECEIVED_AT.format(Instant.now());
-    return services.database().pool().withTransaction(conn -> InboundStore.write(conn, finalOutcomes(records), transactions(records))
+    return services.database().pool().withTransaction(conn -> InboundStore.write(conn, outcomes, transactions)
             .compose(ignored -> all.isEmpty() ? Future.succeededFuture(Map.<String, JsonObject>of()) : InboundStore.insertAll(conn, all, now)))
         .onComplete(stored -> {
           records.forEach(record -> record.written().handle(stored.mapEmpty()));
-          if (stored.succeeded()) {
-            applyGroup(jobs, stored.result());
-          } else {
+          if (stored.failed()) {
             jobs.forEach(job -> job.answered().fail(stored.cause()));
+          } else if (!jobs.isEmpty()) {
+            applyGroup(jobs, stored.result());
           }
         });
   }
