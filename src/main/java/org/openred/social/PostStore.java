@@ -2,6 +2,7 @@ package org.openred.social;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import org.openred.kernel.UserId;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -123,6 +124,29 @@ final class PostStore {
       merged.addAll(others.result());
       merged.sort(java.util.Comparator.comparing(FeedCursor::of).reversed());
       return merged.size() > limit ? merged.subList(0, limit) : merged;
+    });
+  }
+
+  /**
+   * One author's posts of these visibilities, newest first, before {@code before}: from {@code posts}
+   * for a user of {@code domain}, from what other nodes shared ({@code post_refs}) for anyone else.
+   */
+  static Future<List<Post>> byAuthor(SqlClient client, String domain, UserId author, List<String> visibilities, FeedCursor before, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("before", before.createdAt());
+    params.put("beforeId", before.id());
+    String in = in(params, "v", visibilities, "%s");
+    boolean local = author.isOn(domain);
+    params.put("a", local ? author.username() : author.toString());
+    String sql = local
+        ? "SELECT id, author, content, visibility, created_at, updated_at FROM posts WHERE author = #{a} AND visibility IN (" + in + ") "
+            + "AND (created_at, id) < (#{before}, #{beforeId}) ORDER BY created_at DESC, id DESC LIMIT " + limit
+        : "SELECT author, post_id, visibility, digest, excerpt, created_at, updated_at FROM post_refs WHERE author = #{a} AND visibility IN (" + in + ") "
+            + "AND (created_at, post_id) < (#{before}, #{beforeId}) ORDER BY created_at DESC, post_id DESC LIMIT " + limit;
+    return SqlTemplate.forQuery(client, sql).execute(params).map(rows -> {
+      List<Post> posts = new ArrayList<>();
+      rows.forEach(row -> posts.add(local ? local(row, domain) : ref(row)));
+      return posts;
     });
   }
 

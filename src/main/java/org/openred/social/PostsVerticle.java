@@ -47,17 +47,18 @@ public final class PostsVerticle extends VerticleBase {
     events = new SocialEvents(services.liveEvents());
     return OutboxWriter.load(vertx, services).compose(loaded -> {
       outbox = new SharedOutbox(loaded);
-      return Operations.serveAll(vertx, LoggerFactory.getLogger(PostsVerticle.class), Map.of(
-          SocialAddresses.POST_CREATE, this::create,
-          SocialAddresses.POST_EDIT, this::edit,
-          SocialAddresses.POST_DELETE, this::delete,
-          SocialAddresses.POST_GET, this::get,
-          SocialAddresses.POST_SERVE, this::serve,
-          SocialAddresses.FEED, this::feed,
-          SocialAddresses.POST_LIKE, this::like,
-          SocialAddresses.POST_REPLY, this::reply,
-          SocialAddresses.POST_REACT, this::react,
-          SocialAddresses.POST_BACKFILL, this::backfill));
+      return Operations.serveAll(vertx, LoggerFactory.getLogger(PostsVerticle.class), Map.<String, java.util.function.Function<JsonObject, Future<JsonObject>>>ofEntries(
+          Map.entry(SocialAddresses.POST_CREATE, this::create),
+          Map.entry(SocialAddresses.POST_EDIT, this::edit),
+          Map.entry(SocialAddresses.POST_DELETE, this::delete),
+          Map.entry(SocialAddresses.POST_GET, this::get),
+          Map.entry(SocialAddresses.POST_SERVE, this::serve),
+          Map.entry(SocialAddresses.FEED, this::feed),
+          Map.entry(SocialAddresses.AUTHOR_POSTS, this::byAuthor),
+          Map.entry(SocialAddresses.POST_LIKE, this::like),
+          Map.entry(SocialAddresses.POST_REPLY, this::reply),
+          Map.entry(SocialAddresses.POST_REACT, this::react),
+          Map.entry(SocialAddresses.POST_BACKFILL, this::backfill)));
     });
   }
 
@@ -158,8 +159,32 @@ public final class PostsVerticle extends VerticleBase {
   private Future<JsonObject> feed(JsonObject body) {
     UserId caller = UserId.parse(body.getValue("caller"));
     FeedCursor before = FeedCursor.parse(body.getValue("before") instanceof String cursor ? cursor : null);
-    var pool = services.database().pool();
-    return PostStore.feed(pool, domain(), caller.toString(), caller.username(), before, PAGE).compose(page -> withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
+    return PostStore.feed(services.database().pool(), domain(), caller.toString(), caller.username(), before, PAGE)
+        .compose(page -> page(caller, page));
+  }
+
+  /**
+   * {caller, userId, before?} -> {posts, next}: one author's posts the caller may see (all of their
+   * own; public and friends posts of a friend; public ones otherwise); another node's author shows
+   * what that node shared here. 404 for someone blocked either way, as their profile is.
+   */
+  private Future<JsonObject> byAuthor(JsonObject body) {
+    UserId caller = UserId.parse(body.getValue("caller"));
+    UserId author = UserId.parse(body.getValue("userId"));
+    FeedCursor before = FeedCursor.parse(body.getValue("before") instanceof String cursor ? cursor : null);
+    Future<List<String>> visible = caller.equals(author) ? Future.succeededFuture(List.of("public", "friends", "private"))
+        : graph.relations(caller, List.of(author)).compose(relations -> {
+          GraphClient.Relation relation = relations.get(author);
+          return relation.blocked() ? Future.failedFuture(new Problem(404, "unknown-user", "no such user: " + author))
+              : Future.succeededFuture(relation.friends() ? List.of("public", "friends") : List.of("public"));
+        });
+    return visible.compose(visibilities -> PostStore.byAuthor(services.database().pool(), domain(), author, visibilities, before, PAGE))
+        .compose(page -> page(caller, page));
+  }
+
+  /** A page of posts as {@code caller} sees them: local ones with their reactions, others' contents fetched from their nodes. */
+  private Future<JsonObject> page(UserId caller, List<PostStore.Post> page) {
+    return withReactions(page.stream().filter(post -> post.content() != null).toList(), caller).compose(localViews -> {
       Map<String, JsonObject> local = new java.util.HashMap<>();
       localViews.forEach(v -> local.put(v.getString("postId"), v));
       List<Future<JsonObject>> items = new ArrayList<>();
@@ -172,7 +197,7 @@ public final class PostsVerticle extends VerticleBase {
         String next = page.size() == PAGE ? FeedCursor.of(page.get(page.size() - 1)).toString() : null;
         return Future.succeededFuture(new JsonObject().put("posts", posts).put("next", next));
       });
-    }));
+    });
   }
 
   /**

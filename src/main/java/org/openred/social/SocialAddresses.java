@@ -35,6 +35,8 @@ public final class SocialAddresses {
   /** {postId, reader, origin} -> a local post's content for another node's reader, or 403/404. */
   public static final String POST_SERVE = "openred.social.post-serve";
   public static final String FEED = "openred.social.feed";
+  /** {caller, userId, before?} -> {posts, next}: one author's posts the caller may see, newest first. */
+  public static final String AUTHOR_POSTS = "openred.social.posts.by-author";
   /** {author, domain, friends}: the author's recent posts shared with a node where they just gained a friend (friends: true) or follower (local only). */
   public static final String POST_BACKFILL = "openred.social.post-backfill";
   public static final String POST_LIKE = "openred.social.post-like";

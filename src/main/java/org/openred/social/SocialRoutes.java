@@ -63,6 +63,12 @@ final class SocialRoutes implements RouteModule {
         new JsonObject().put("postId", ctx.pathParam("id")).put("liked", false), 200));
     router.post("/api/v1/posts/:id/replies").handler(ctx -> call(ctx, SocialAddresses.POST_REPLY,
         JsonExchange.body(ctx).copy().put("postId", ctx.pathParam("id")), 201));
+    router.get("/api/v1/users/:userId/posts").handler(ctx -> {
+      String cursor = ctx.queryParams().get("cursor");
+      FeedCursor.parse(cursor);
+      JsonObject body = new JsonObject().put("userId", ctx.pathParam("userId"));
+      call(ctx, SocialAddresses.AUTHOR_POSTS, cursor == null ? body : body.put("before", cursor), 200);
+    });
     router.get("/api/v1/feed").handler(ctx -> {
       String cursor = ctx.queryParams().get("cursor");
       FeedCursor.parse(cursor);

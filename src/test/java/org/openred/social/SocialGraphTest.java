@@ -175,6 +175,8 @@ class SocialGraphTest {
     assertProblem(403, "blocked", call(nodes.bPort, dave, "POST", "/api/v1/conversations", conversation));
     assertProblem(404, "unknown-user", call(nodes.bPort, dave, "GET", "/api/v1/users/alice@a.test/profile", null));
     assertProblem(404, "unknown-user", call(nodes.aPort, alice, "GET", "/api/v1/users/dave@b.test/profile", null));
+    assertProblem(404, "unknown-user", call(nodes.bPort, dave, "GET", "/api/v1/users/alice@a.test/posts", null));
+    assertProblem(404, "unknown-user", call(nodes.aPort, alice, "GET", "/api/v1/users/dave@b.test/posts", null));
 
     ok(call(nodes.aPort, alice, "DELETE", "/api/v1/blocks/dave@b.test", null), 200);
     assertProblem(404, "not-blocked", call(nodes.aPort, alice, "DELETE", "/api/v1/blocks/dave@b.test", null));

@@ -247,6 +247,28 @@ class SocialPostsTest {
   }
 
   @Test
+  @DisplayName("An author's page: everything to the author, public and friends posts to a friend on another node, public ones to a follower")
+  void authorPage() {
+    String everyone = post("On alice's page for all", "public");
+    String friends = post("On alice's page for friends", "friends");
+    String mine = post("On alice's page for alice", "private");
+    eventually("B holds both shared posts", () -> refsAtB("SELECT COUNT(*) FROM post_refs WHERE post_id IN ('" + everyone + "', '" + friends + "')") == 2);
+    assertEquals(List.of(mine, friends, everyone), idsOnPage(aPort, alice, "alice@a.test").subList(0, 3));
+    List<String> bobSees = idsOnPage(bPort, bob, "alice@a.test");
+    assertTrue(bobSees.containsAll(List.of(friends, everyone)) && !bobSees.contains(mine), bobSees.toString());
+    JsonObject first = ok(call(bPort, bob, "GET", "/api/v1/users/alice@a.test/posts", null), 200).getJsonArray("posts").getJsonObject(0);
+    assertEquals("On alice's page for friends", first.getString("content"), "the content read from alice's node");
+    List<String> carolSees = idsOnPage(bPort, carol, "alice@a.test");
+    assertTrue(carolSees.contains(everyone) && !carolSees.contains(friends) && !carolSees.contains(mine), carolSees.toString());
+    assertProblem(400, "invalid-query", call(bPort, bob, "GET", "/api/v1/users/alice@a.test/posts?cursor=2026", null));
+  }
+
+  private static List<String> idsOnPage(int port, String token, String author) {
+    return ok(call(port, token, "GET", "/api/v1/users/" + author + "/posts", null), 200).getJsonArray("posts").stream()
+        .map(p -> ((JsonObject) p).getString("postId")).toList();
+  }
+
+  @Test
   @DisplayName("Feed pages follow each other without a gap or a repeat, even through posts of the same millisecond")
   void pages() {
     String hank = ClientApi.session(aPort, "hank");
