@@ -138,6 +138,37 @@ export async function call(method, path, body) {
   }
 }
 
+/** Raw bytes with the session's token (avatars: an <img> cannot send it): a Blob, or null for 404. */
+export async function blob(path) {
+  const send = async force => fetch('/api/v1' + path, {
+    headers: { Authorization: 'Bearer ' + await accessToken(force) }, cache: 'no-store', credentials: 'omit'
+  });
+  let response = await send(false).catch(() => null);
+  if (response?.status === 401) response = await send(true).catch(() => null);
+  if (!response || response.status === 404 || !response.ok) return null;
+  return response.blob();
+}
+
+/** A body that is not JSON (an avatar's image), with the session's token; answers the node's JSON. */
+export async function upload(method, path, body, type) {
+  const send = async force => fetch('/api/v1' + path, {
+    method, body, cache: 'no-store', credentials: 'omit',
+    headers: { Authorization: 'Bearer ' + await accessToken(force), 'Content-Type': type, Accept: 'application/json' }
+  });
+  let response;
+  try {
+    response = await send(false);
+    if (response.status === 401) response = await send(true);
+  } catch (e) {
+    throw new ApiError(0, 'offline', 'the node cannot be reached right now; check your connection and try again');
+  }
+  const json = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError(response.status, json?.type ?? 'http-' + response.status, json?.detail ?? `the node answered ${response.status}`);
+  }
+  return json;
+}
+
 export function currentUser() {
   const current = session.load();
   return current ? { username: current.username, userId: current.userId } : null;

@@ -1,19 +1,23 @@
 // The OpenRed web app: signs people up and in, keeps their keys in this browser, and shows their
 // end-to-end encrypted conversations live. This is its router: screens are addressed by the location
 // hash, each one a module of screens/:
-//   #/login  #/signup  #/  #/new  #/c/<conversationId>  #/profile
+//   #/login  #/signup  #/ (the feed)  #/people  #/search/<q>  #/u/<userId>  #/new[?to=<userId>]
+//   #/c/<conversationId>  #/profile
 'use strict';
 
 import * as api from './api.js';
 import { SessionEnded } from './api.js';
 import * as vault from './vault.js';
 import { openConversation } from './screens/conversation.js';
-import { h, replace, setTitle, state } from './ui.js';
+import { attempt, h, replace, setTitle, state } from './ui.js';
 import { enter, flow, sessionEnded } from './session.js';
 import { authScreen } from './screens/auth.js';
-import { home, renderList, shell } from './screens/list.js';
+import { chatsHome, renderList, shell } from './screens/list.js';
 import { newConversation } from './screens/new.js';
 import { profile } from './screens/profile.js';
+import { feedScreen } from './screens/feed.js';
+import { peopleScreen } from './screens/people.js';
+import { userScreen } from './screens/user.js';
 
 const root = document.getElementById('app');
 
@@ -58,17 +62,38 @@ function route() {
     return;
   }
   const main = shell();
-  root.querySelector('.shell').classList.toggle('open', path !== '/');
+  // On phones one pane shows: the conversation list at #/chats, what is open anywhere else.
+  root.querySelector('.shell').classList.toggle('open', path !== '/chats');
   renderList();
+  markNav(path);
   if (path.startsWith('/c/')) {
     openConversation(main, decodeURIComponent(path.slice(3)));
     return;
   }
   state.open = null;
   setTitle('OpenRed');
-  if (path === '/new') newConversation(main);
-  else if (path === '/profile') profile(main);
-  else home(main);
+  // Each visit draws into its own view: a screen still loading when the person moved on (or a live
+  // event redrew it) finishes into a detached view instead of over the screen now shown.
+  const view = h('div', { class: 'view' });
+  replace(main, view);
+  attempt(() => screenFor(path, view));
+}
+
+function screenFor(path, view) {
+  if (path.startsWith('/new')) return newConversation(view, new URLSearchParams(path.split('?')[1] ?? '').get('to') ?? '');
+  if (path === '/profile') return profile(view);
+  if (path === '/chats') return chatsHome(view);
+  if (path === '/people') return peopleScreen(view);
+  if (path.startsWith('/search/')) return peopleScreen(view, decodeURIComponent(path.slice(8)));
+  if (path.startsWith('/u/')) return userScreen(view, decodeURIComponent(path.slice(3)));
+  return feedScreen(view);
+}
+
+/** The top bar says where one is. */
+function markNav(path) {
+  const here = path === '/' ? '#/' : path === '/people' || path.startsWith('/search/') ? '#/people' : path === '/profile' ? '#/profile'
+    : path === '/chats' || path.startsWith('/c/') || path.startsWith('/new') ? '#/chats' : null;
+  root.querySelectorAll('.topnav a').forEach(a => a.setAttribute('aria-current', a.getAttribute('href') === here ? 'page' : 'false'));
 }
 
 function registryOnly() {

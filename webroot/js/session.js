@@ -8,9 +8,11 @@ import * as e2ee from './e2ee.js';
 import * as vault from './vault.js';
 import { LiveEvents } from './live.js';
 import { conversationChanged, loadNewest } from './screens/conversation.js';
-import { attempt, h, setTitle, state } from './ui.js';
+import { attempt, h, setTitle, state, toast } from './ui.js';
 import { renderList } from './screens/list.js';
 import { keysScreen } from './screens/keys.js';
+import { postEvent } from './screens/feed.js';
+import { forget, loadProfiles, nameOf } from './people.js';
 
 /** What the router needs across screens: a notice for the login screen, and where to go back to after it. */
 export const flow = { notice: '', returnTo: null, route: () => undefined };
@@ -113,6 +115,26 @@ function liveState(value, reconnected) {
 }
 
 async function liveEvent(event) {
+  if (event.type === 'post.new' || event.type === 'post.reaction') {
+    await postEvent(event);
+    return;
+  }
+  if (event.type === 'profile.updated') {
+    forget(event.userId);
+    await loadProfiles([event.userId]);
+    renderList();
+    return;
+  }
+  if (event.type === 'connection.request' || event.type === 'connection.updated') {
+    await loadProfiles([event.userId]);
+    const who = nameOf(event.userId, state.node.domain);
+    const said = event.type === 'connection.request'
+      ? (event.connection === 'friend' ? `${who} wants to be your friend.` : `${who} asks to follow you.`)
+      : event.state === 'active' ? (event.connection === 'friend' ? `You and ${who} are now friends.` : `${who} and you: following.`) : null;
+    if (said) toast(said);
+    if (location.hash === '#/people' || location.hash.startsWith('#/u/')) flow.route();
+    return;
+  }
   if (event.type === 'message.new' && state.open?.id === event.conversationId) {
     await loadNewest();
   }
@@ -128,6 +150,8 @@ export async function refreshConversations() {
   const answer = await api.call('GET', '/conversations');
   state.conversations = answer.conversations.sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   renderList();
+  // Names and faces come from each person's node: the list does not wait for a slow one.
+  loadProfiles(state.conversations.flatMap(c => c.participants)).then(renderList);
   const main = document.getElementById('main');
   if (state.open && main) await conversationChanged(main);
 }

@@ -3,6 +3,7 @@
 
 import { ApiError, SessionEnded } from './api.js';
 import { E2eeError } from './e2ee.js';
+import { nameOf } from './people.js';
 
 /** What every screen reads: the node, who is logged in, their keys, the conversations. */
 export const state = {
@@ -62,7 +63,8 @@ export function toast(message) {
 /** A sentence a person can act on, for any failure a screen may meet. */
 export function explain(error) {
   if (error instanceof ApiError || error instanceof E2eeError || error instanceof SessionEnded) return error.message;
-  return 'something went wrong: ' + (error?.message ?? error);
+  const text = String(error?.message ?? error ?? 'the app failed');
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** Runs a user action: a finished session leads to the login screen, anything else is said. */
@@ -92,7 +94,7 @@ export function parseUserIds(textValue, domain) {
 
 export function conversationTitle(conversation) {
   const others = conversation.participants.filter(p => p !== state.me.userId);
-  return others.length ? others.join(', ') : 'Only you';
+  return others.length ? others.map(p => nameOf(p, state.node.domain)).join(', ') : 'Only you';
 }
 
 export function focusHeading(container) {

@@ -3,7 +3,7 @@
 // B_DOMAIN, SCREENSHOTS (a directory). To restart a node it prints "restart a" on standard output
 // and waits for a line on standard input. Exits non-zero at the first failed expectation.
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 const { A_URL, B_URL, A_DOMAIN, B_DOMAIN, SCREENSHOTS } = process.env;
@@ -11,6 +11,8 @@ const PASSWORD = 'correct horse battery staple';
 // A step waits this long: on this 2-core machine, loaded by the rest of the suite, a step has taken over 20 s.
 const TIMEOUT = 45_000;
 const BOBS_ANSWER = 'Hi Alice! Got it. <img src=x onerror="window.pwned=1">';
+// A 16x16 red PNG: the picture alice chooses for her profile.
+const AVATAR_PNG = 'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAFklEQVR4nGM4IaBHEmIY1TCqYfhqAADkjwYQ4lVeFAAAAABJRU5ErkJggg==';
 mkdirSync(SCREENSHOTS, { recursive: true });
 
 const controller = createInterface({ input: process.stdin });
@@ -152,7 +154,7 @@ try {
   const aliceId = `alice@${A_DOMAIN}`;
   const seenByBob = bob.getByLabel(`Key fingerprint of ${aliceId}`);
   await seenByBob.filter({ hasText: /^[0-9a-f]{4} / }).waitFor();
-  await alice.getByRole('link', { name: 'Profile' }).click();
+  await alice.getByRole('link', { name: 'Profile', exact: true }).click();
   const ownPrint = await alice.locator('#my-fingerprint').textContent();
   expect(ownPrint === await seenByBob.textContent(), `alice's fingerprint ${ownPrint} as bob sees it`);
   await shot(alice, '05-profile');
@@ -165,7 +167,76 @@ try {
   expect(backup.format === 'openred-key-backup' && backup.userId === aliceId && !JSON.stringify(backup).includes('sigPrivate'),
     'the backup is sealed: no private key in the clear');
 
+  step('alice edits her profile: a name, a bio, a picture shown before it is saved');
+  await alice.fill('#display-name', 'Alice Liddell');
+  await alice.fill('#bio', 'Curiouser and curiouser. https://example.org/rabbit-hole');
+  const avatarPath = `${SCREENSHOTS}/avatar.png`;
+  writeFileSync(avatarPath, Buffer.from(AVATAR_PNG, 'base64'));
+  await alice.setInputFiles('#avatar-file', avatarPath);
+  await alice.locator('#avatar-preview img[alt*="not saved yet"]').waitFor();
+  await alice.click('#save-profile');
+  await alice.locator('.toast', { hasText: 'Profile saved.' }).waitFor();
+  await alice.locator('#avatar-preview .avatar img').waitFor();
+  await shot(alice, '05b-profile-edited');
+
+  step('bob finds alice by her full id, sees her name and face, and asks to be friends');
+  await bob.fill('#search', aliceId);
+  await bob.keyboard.press('Enter');
+  await bob.locator('.results .person', { hasText: 'Alice Liddell' }).click();
+  await bob.locator('h2', { hasText: 'Alice Liddell' }).waitFor();
+  await bob.locator('.profile-head .avatar img').waitFor();
+  await bob.getByRole('button', { name: 'Add friend' }).click();
+  await bob.locator('#relationship', { hasText: 'Friend request sent' }).waitFor();
+  await shot(bob, '05c-someone-profile');
+
+  step('alice hears of it live, and accepts under People');
+  await alice.locator('.toast', { hasText: `bob@${B_DOMAIN} wants to be your friend.` }).waitFor();
+  await alice.getByRole('link', { name: 'People', exact: true }).click();
+  const request = alice.locator('#people-incoming li', { hasText: `bob@${B_DOMAIN}` });
+  await request.getByRole('button', { name: 'Accept' }).click();
+  await alice.locator('#people-friends li', { hasText: `bob@${B_DOMAIN}` }).waitFor();
+  await shot(alice, '05d-people');
+  await bob.locator('.toast', { hasText: 'You and Alice Liddell are now friends.' }).waitFor();
+
+  step('alice posts to her friends; it reaches bob\'s open feed live, with its link made safe');
+  await bob.getByRole('link', { name: 'Feed', exact: true }).click();
+  await bob.locator('#post-text').waitFor();
+  await alice.getByRole('link', { name: 'Feed', exact: true }).click();
+  await alice.fill('#post-text', 'Tea party at https://example.org/tea today. javascript:alert(1) is not a link.');
+  expect(await alice.inputValue('#post-visibility') === 'friends', 'friends unless chosen otherwise');
+  await alice.getByRole('button', { name: 'Post', exact: true }).click();
+  const alicesPost = alice.locator('.post', { hasText: 'Tea party' });
+  await alicesPost.waitFor();
+  const bobsCopy = bob.locator('.post', { hasText: 'Tea party' });
+  await bobsCopy.waitFor();
+  expect(await bobsCopy.locator('.person.name').textContent() === 'Alice Liddell', 'the author by name');
+  const link = bobsCopy.locator('.post-text a');
+  expect(await link.count() === 1 && await link.getAttribute('href') === 'https://example.org/tea'
+    && await link.getAttribute('rel') === 'noopener noreferrer', 'one link, the https one, without opener or referrer');
+  await shot(bob, '05e-feed');
+
+  step('bob likes and replies; alice sees both on her post');
+  await bobsCopy.getByRole('button', { name: 'Like' }).click();
+  await bobsCopy.getByRole('button', { name: 'Liked' }).waitFor();
+  await bobsCopy.getByLabel(/Reply to/).fill('Count me in!');
+  await bobsCopy.getByRole('button', { name: 'Reply' }).click();
+  await alicesPost.locator('.reply', { hasText: 'Count me in!' }).waitFor();
+  await alicesPost.locator('.count', { hasText: '1 like' }).waitFor();
+
+  step('alice edits her post, then a second one is deleted');
+  await alicesPost.getByRole('button', { name: 'Edit' }).click();
+  await alice.getByLabel('Edit your post').fill('Tea party moved to tomorrow.');
+  await alice.getByRole('button', { name: 'Save' }).click();
+  await alice.locator('.post', { hasText: 'Tea party moved to tomorrow.' }).locator('.meta', { hasText: 'edited' }).waitFor();
+  await alice.fill('#post-text', 'A post to take back.');
+  await alice.getByRole('button', { name: 'Post', exact: true }).click();
+  alice.once('dialog', dialog => dialog.accept());
+  await alice.locator('.post', { hasText: 'A post to take back.' }).getByRole('button', { name: 'Delete' }).click();
+  await alice.locator('.post', { hasText: 'A post to take back.' }).waitFor({ state: 'detached' });
+  expect(await bob.locator(`[data-conversation="${conversation}"] .title`).textContent() === 'Alice Liddell', 'the conversation list names alice');
+
   step('a message that does not verify says why instead of vanishing');
+  await openFromList(bob, conversation);
   await alice.evaluate(async ({ conversationId, senderId }) => {
     const session = JSON.parse(localStorage.getItem('openred.session'));
     const messageId = 'forged-' + crypto.randomUUID();
@@ -258,6 +329,8 @@ try {
   await elsewhere.setInputFiles('#backup-file', backupPath);
   await elsewhere.getByRole('button', { name: 'Restore keys' }).click();
   await elsewhere.waitForSelector('#live-state.live');
+  await shot(elsewhere, '10b-phone-feed');
+  await elsewhere.getByRole('link', { name: 'Chats', exact: true }).click();
   await openFromList(elsewhere, conversation);
   await sees(elsewhere, 'Page filler 30');
   expect(await message(elsewhere, 'Hello Bob, this is end-to-end encrypted.').count() === 0, 'only the newest page is loaded at first');

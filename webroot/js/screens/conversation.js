@@ -7,6 +7,7 @@ import { ApiError, SessionEnded } from '../api.js';
 import * as e2ee from '../e2ee.js';
 import { keysOf, trustNewKeys } from '../contacts.js';
 import { addParticipant, removeParticipant } from '../membership.js';
+import { avatar, nameOf } from '../people.js';
 import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, setTitle, state, toast } from '../ui.js';
 
 const PAGE = 30;
@@ -229,7 +230,7 @@ function render(main) {
   if (main.querySelector('[data-view=conversation]')?.dataset.id !== open.id) {
     replace(main,
       h('div', { class: 'conv-head', 'data-view': 'conversation', 'data-id': open.id },
-        h('a', { class: 'back', href: '#/', 'aria-label': 'Back to conversations' }, '←'),
+        h('a', { class: 'back', href: '#/chats', 'aria-label': 'Back to conversations' }, '←'),
         h('h2', { id: 'conversation-title', tabindex: -1 }),
         h('button', {
           id: 'people-toggle', 'aria-controls': 'details',
@@ -293,7 +294,7 @@ function messageItem(main, message) {
   const mine = message.senderId === state.me.userId;
   const classes = ['msg', mine ? 'mine' : 'theirs', message.problem ? 'undecryptable' : '', message.state === 'failed' ? 'failed' : ''];
   return h('li', { class: classes.join(' '), id: 'm-' + message.messageId, 'data-state': message.state },
-    mine ? null : h('div', { class: 'from' }, message.senderId),
+    mine ? null : h('div', { class: 'from', title: message.senderId }, nameOf(message.senderId, state.node.domain)),
     message.problem ? h('div', { class: 'text', role: 'note' }, message.problem) : h('div', { class: 'text' }, message.text),
     h('div', { class: 'meta' },
       h('time', { datetime: message.sentAt }, formatTime(message.sentAt)),
@@ -398,7 +399,8 @@ function participantItem(main, userId) {
   }, e => { print.textContent = 'no published keys: ' + explain(e); });
   const me = userId === state.me.userId;
   return h('li', {},
-    h('span', { class: 'who' }, me ? `${userId} (you)` : userId),
+    h('a', { class: 'who person', href: '#/u/' + encodeURIComponent(userId), title: userId }, avatar(userId),
+      h('span', {}, nameOf(userId, state.node.domain), me ? ' (you)' : '', h('span', { class: 'mono muted id' }, ' ' + userId))),
     print,
     warning,
     me ? null : h('button', {

@@ -3,6 +3,7 @@
 
 import { attempt, conversationTitle, formatTime, h, replace, setTitle, state } from '../ui.js';
 import { liveBadge, logOut } from '../session.js';
+import { searchBox } from './people.js';
 
 const root = document.getElementById('app');
 
@@ -13,9 +14,14 @@ export function shell() {
     h('header', { class: 'topbar' },
       h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), 'OpenRed'),
       liveBadge(),
+      h('nav', { class: 'topnav', 'aria-label': 'Main' },
+        h('a', { href: '#/' }, 'Feed'),
+        h('a', { href: '#/chats' }, 'Chats'),
+        h('a', { href: '#/people' }, 'People'),
+        h('a', { href: '#/profile' }, 'Profile')),
+      searchBox(),
       h('span', { class: 'spacer' }),
       h('span', { class: 'me' }, state.me.userId),
-      h('a', { href: '#/profile', class: 'link' }, 'Profile'),
       h('button', { id: 'logout', onclick: () => attempt(logOut) }, 'Log out')),
     h('div', { class: 'shell' },
       h('nav', { class: 'sidebar', 'aria-label': 'Conversations' },
@@ -47,10 +53,10 @@ export function renderList() {
   }));
 }
 
-export function home(main) {
+/** #/chats: on phones the conversation list itself; beside it on wider screens, a word on how to start. */
+export function chatsHome(main) {
   replace(main, h('div', { class: 'pane' },
-    h('h2', {}, 'Welcome, ' + state.me.username),
-    h('p', {}, 'Pick a conversation, or start one with anyone on any OpenRed node: they are user@domain.'),
+    h('h2', {}, 'Conversations'),
+    h('p', {}, 'Pick a conversation, or start one with anyone on any OpenRed node: they are name@domain. Messages are end-to-end encrypted in this browser.'),
     h('p', {}, h('a', { href: '#/new' }, 'Start a conversation'))));
 }
-

@@ -5,12 +5,13 @@ import { startConversation } from '../membership.js';
 import { attempt, focusHeading, h, parseUserIds, replace, state } from '../ui.js';
 import { refreshConversations } from '../session.js';
 
-export function newConversation(main) {
+/** The form, with {to} filled in when it came from someone's profile. */
+export function newConversation(main, to = '') {
   const error = h('p', { class: 'error', role: 'alert' });
-  const people = h('textarea', { id: 'people', rows: 2, placeholder: 'bob@example.org, carol@friends.net', 'aria-describedby': 'people-hint' });
+  const people = h('textarea', { id: 'people', rows: 2, placeholder: 'bob@example.org, carol@friends.net', 'aria-describedby': 'people-hint' }, to);
   const submit = h('button', { class: 'primary', type: 'submit' }, 'Start conversation');
   replace(main, h('div', { class: 'pane' },
-    h('a', { class: 'back', href: '#/' }, '← Conversations'),
+    h('a', { class: 'back', href: '#/chats' }, '← Conversations'),
     h('h2', {}, 'New conversation'),
     h('form', {
       onsubmit: async event => {

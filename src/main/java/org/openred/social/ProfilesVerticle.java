@@ -154,14 +154,20 @@ public final class ProfilesVerticle extends VerticleBase {
         : Future.succeededFuture(avatar));
   }
 
-  /** {caller, userId} -> anyone's public profile: local, or from its node (cached {@link #CACHE}). */
+  /**
+   * {caller, userId, fresh?} -> anyone's public profile: local, or from its node (cached {@link #CACHE};
+   * fresh, as a search asks, reads it from its node again: nobody tells this node of a change by
+   * someone none of its users is connected with).
+   */
   private Future<JsonObject> profileOf(JsonObject body) {
     UserId caller = UserId.parse(body.getValue("caller"));
     UserId user = UserId.parse(body.getValue("userId"));
     if (user.isOn(services.config().domain())) {
       return publicProfile(new JsonObject().put("userId", user.toString()).put("viewer", caller.toString()));
     }
-    return hiddenFrom(caller.toString(), user).compose(ignored -> services.cache().get(cacheKey(user))).compose(hit -> hit != null
+    boolean fresh = Boolean.TRUE.equals(body.getValue("fresh"));
+    return hiddenFrom(caller.toString(), user).compose(ignored -> fresh ? Future.<String>succeededFuture(null) : services.cache().get(cacheKey(user)))
+        .compose(hit -> hit != null
         ? Future.succeededFuture(new JsonObject(hit))
         : federation.send(user.domain(), HttpMethod.GET, "/users/" + URLEncoder.encode(user.toString(), StandardCharsets.UTF_8) + "/profile", null, 64 * 1024)
             .compose(response -> {
@@ -232,7 +238,7 @@ public final class ProfilesVerticle extends VerticleBase {
       throw new Problem(400, "invalid-query", "q is 1 to 100 characters: a name, or a full user id");
     }
     if (q.contains("@")) {
-      return profileOf(new JsonObject().put("caller", caller.toString()).put("userId", UserId.parse(q).toString()))
+      return profileOf(new JsonObject().put("caller", caller.toString()).put("userId", UserId.parse(q).toString()).put("fresh", true))
           .map(profile -> new JsonObject().put("users", new io.vertx.core.json.JsonArray().add(profile)))
           .recover(failure -> Problem.from(failure) != null && Problem.from(failure).status() == 404
               ? Future.succeededFuture(new JsonObject().put("users", new io.vertx.core.json.JsonArray())) : Future.failedFuture(failure));
