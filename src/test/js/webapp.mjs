@@ -52,8 +52,33 @@ async function person(url, options = {}) {
   return page;
 }
 
-async function shot(page, name) {
+const AXE = readFileSync(new URL('../../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const inaccessible = [];
+
+/**
+ * A screenshot of the screen, and axe-core's check of it: serious and critical violations are
+ * collected (all of them, then the script fails naming each). Evaluated through the debugger
+ * protocol, so the page's CSP needs no exception for it.
+ */
+async function shot(page, name, { phone = false } = {}) {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: false });
+  await checkAccessibility(page, name);
+  if (phone) {
+    // The same screen at a phone's width, then back: what a phone shows is the one pane open.
+    const desktop = page.viewportSize();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: `${SCREENSHOTS}/${name}-phone.png`, fullPage: false });
+    await checkAccessibility(page, name + '-phone');
+    await page.setViewportSize(desktop);
+  }
+}
+
+async function checkAccessibility(page, name) {
+  if (!await page.evaluate(() => typeof window.axe !== 'undefined')) await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations
+    .filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' ' + (n.failureSummary ?? '').replace(/\s+/g, ' ')).join(' | ')}`));
+  violations.forEach(v => inaccessible.push(`${name}: ${v}`));
 }
 
 async function signUp(page, username) {
@@ -147,7 +172,7 @@ try {
   await send(bob, BOBS_ANSWER);
   await sees(alice, BOBS_ANSWER);
   expect(await alice.locator('.msg img').count() === 0 && await alice.evaluate(() => window.pwned) === undefined, 'markup is shown, never run');
-  await shot(alice, '04-conversation');
+  await shot(alice, '04-conversation', { phone: true });
 
   step('fingerprints: what bob sees for alice is what alice\'s profile says');
   await bob.getByRole('button', { name: /People/ }).click();
@@ -157,7 +182,7 @@ try {
   await alice.getByRole('link', { name: 'Profile', exact: true }).click();
   const ownPrint = await alice.locator('#my-fingerprint').textContent();
   expect(ownPrint === await seenByBob.textContent(), `alice's fingerprint ${ownPrint} as bob sees it`);
-  await shot(alice, '05-profile');
+  await shot(alice, '05-profile', { phone: true });
 
   step('alice downloads her encrypted key backup');
   const [download] = await Promise.all([alice.waitForEvent('download'), alice.click('#download-backup')]);
@@ -187,7 +212,7 @@ try {
   await bob.locator('.profile-head .avatar img').waitFor();
   await bob.getByRole('button', { name: 'Add friend' }).click();
   await bob.locator('#relationship', { hasText: 'Friend request sent' }).waitFor();
-  await shot(bob, '05c-someone-profile');
+  await shot(bob, '05c-someone-profile', { phone: true });
 
   step('alice hears of it live, and accepts under People');
   await alice.locator('.toast', { hasText: `bob@${B_DOMAIN} wants to be your friend.` }).waitFor();
@@ -195,7 +220,7 @@ try {
   const request = alice.locator('#people-incoming li', { hasText: `bob@${B_DOMAIN}` });
   await request.getByRole('button', { name: 'Accept' }).click();
   await alice.locator('#people-friends li', { hasText: `bob@${B_DOMAIN}` }).waitFor();
-  await shot(alice, '05d-people');
+  await shot(alice, '05d-people', { phone: true });
   await bob.locator('.toast', { hasText: 'You and Alice Liddell are now friends.' }).waitFor();
 
   step('alice posts to her friends; it reaches bob\'s open feed live, with its link made safe');
@@ -213,7 +238,7 @@ try {
   const link = bobsCopy.locator('.post-text a');
   expect(await link.count() === 1 && await link.getAttribute('href') === 'https://example.org/tea'
     && await link.getAttribute('rel') === 'noopener noreferrer', 'one link, the https one, without opener or referrer');
-  await shot(bob, '05e-feed');
+  await shot(bob, '05e-feed', { phone: true });
 
   step('bob likes and replies; alice sees both on her post');
   await bobsCopy.getByRole('button', { name: 'Like' }).click();
@@ -357,6 +382,7 @@ try {
   await alice.locator('#key-notice').filter({ hasText: /changed/ }).waitFor({ state: 'hidden' });
 
   expect(pageErrors.length === 0, 'no script errors in the pages: ' + pageErrors.join('; '));
+  expect(inaccessible.length === 0, 'axe-core finds no serious or critical violation:\n  ' + inaccessible.join('\n  '));
   console.log('done');
 } catch (e) {
   console.error(e.stack ?? e);

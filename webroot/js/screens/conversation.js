@@ -238,9 +238,10 @@ function render(main) {
         })),
       details(main),
       h('p', { class: 'notice key-notice', id: 'key-notice', role: 'alert' }),
-      h('ol', { class: 'timeline', id: 'timeline', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', onscroll: event => {
+      // A list of messages inside a log that scrolls, reachable by keyboard (Tab to it, then arrows).
+      h('div', { class: 'timeline', id: 'timeline', role: 'log', 'aria-live': 'polite', 'aria-label': 'Messages', tabindex: 0, onscroll: event => {
         if (event.target.scrollTop < 40) loadOlder(main);
-      } }),
+      } }, h('ol', { class: 'messages', id: 'messages' })),
       h('div', { id: 'conversation-footer' }));
     renderTimeline(main, 'bottom');
   }
@@ -282,7 +283,7 @@ function renderTimeline(main, scroll) {
   const open = state.open;
   const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
   const fromBottom = timeline.scrollHeight - timeline.scrollTop;
-  replace(timeline,
+  replace(timeline.querySelector('#messages'),
     open.next ? h('li', { class: 'older' }, h('button', { class: 'link', onclick: () => loadOlder(main) }, 'Load older messages')) : null,
     open.order.length === 0 && !open.closed ? h('li', { class: 'empty' }, 'No messages yet. Say hello: only the people here can read it.') : null,
     open.order.map(id => messageItem(main, open.messages.get(id))));

@@ -12,7 +12,7 @@ export function shell() {
   if (existing && root.querySelector('.shell')) return existing;
   replace(root,
     h('header', { class: 'topbar' },
-      h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), 'OpenRed'),
+      h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), h('span', { class: 'name' }, 'OpenRed')),
       liveBadge(),
       h('nav', { class: 'topnav', 'aria-label': 'Main' },
         h('a', { href: '#/' }, 'Feed'),

@@ -16,9 +16,9 @@ const EMPTY = {
   following: 'You follow no one yet.', followers: 'No followers yet.', blocked: 'You blocked no one.'
 };
 
-/** The search box of the top bar: a query opens the People screen with its results. */
-export function searchBox() {
-  const input = h('input', { type: 'search', id: 'search', placeholder: 'Find people', 'aria-label': 'Find people by name or name@domain', maxlength: 100 });
+/** A search box (the top bar's, the People screen's): a query opens the People screen with its results. */
+export function searchBox(id = 'search', value = '') {
+  const input = h('input', { type: 'search', id, value, placeholder: 'Find people', 'aria-label': 'Find people by name or name@domain', maxlength: 100 });
   return h('form', {
     class: 'search', role: 'search', onsubmit: event => {
       event.preventDefault();
@@ -34,7 +34,8 @@ export async function peopleScreen(main, query = '') {
   const lists = h('div', { class: 'lists' });
   replace(main, h('div', { class: 'pane people' },
     h('h2', {}, 'People'),
-    h('p', { class: 'hint' }, `Find someone on ${state.node.domain} by name, or anyone on any node by their full id, like bob@example.org.`),
+    searchBox('people-search', query),
+    h('p', { class: 'hint', id: 'people-search-hint' }, `Find someone on ${state.node.domain} by name, or anyone on any node by their full id, like bob@example.org.`),
     query ? results : null,
     lists));
   focusHeading(main);
