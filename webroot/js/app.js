@@ -25,9 +25,17 @@ state.onSessionEnded = sessionEnded;
 flow.route = route;
 
 async function boot() {
-  state.node = await fetch('/.well-known/openred', { headers: { Accept: 'application/json' } })
-    .then(r => r.ok ? r.json() : null).catch(() => null);
+  let reached = true;
+  state.node = await fetch('/.well-known/openred', { headers: { Accept: 'application/json' }, cache: 'no-store' })
+    .then(r => r.ok ? r.json() : null).catch(() => {
+      reached = false;
+      return null;
+    });
   root.removeAttribute('aria-busy');
+  if (!reached) {
+    offline();
+    return;
+  }
   if (!state.node) {
     registryOnly();
     return;
@@ -96,6 +104,16 @@ function markNav(path) {
   root.querySelectorAll('.topnav a').forEach(a => a.setAttribute('aria-current', a.getAttribute('href') === here ? 'page' : 'false'));
 }
 
+/** Opened without a network (the service worker served the app): said plainly, and tried again once the network is back. */
+function offline() {
+  replace(root, h('main', { class: 'auth', id: 'main' }, h('div', { class: 'card', id: 'offline' },
+    h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), 'OpenRed'),
+    h('p', { role: 'status' }, 'You are offline: your node cannot be reached from here right now.'),
+    h('p', { class: 'hint' }, 'Nothing is lost. OpenRed opens by itself as soon as the network is back.'),
+    h('div', { class: 'actions' }, h('button', { onclick: () => location.reload() }, 'Try again')))));
+  window.addEventListener('online', () => location.reload(), { once: true });
+}
+
 function registryOnly() {
   replace(root, h('main', { class: 'auth', id: 'main' }, h('div', { class: 'card' },
     h('h1', { class: 'brand' }, h('span', { class: 'dot', 'aria-hidden': 'true' }, '●'), 'OpenRed'),
@@ -109,5 +127,8 @@ window.addEventListener('unhandledrejection', event => {
     sessionEnded();
   }
 });
+
+// The app's own files kept for offline use (sw.js caches nothing else); a browser without service workers just needs the network.
+navigator.serviceWorker?.register('/sw.js').catch(() => undefined);
 
 boot();

@@ -381,6 +381,26 @@ try {
   await alice.getByRole('button', { name: 'I compared them: trust' }).click();
   await alice.locator('#key-notice').filter({ hasText: /changed/ }).waitFor({ state: 'hidden' });
 
+  step('installable and offline: a manifest; without a network the app opens and says so; only its own files are cached');
+  const manifest = await alice.evaluate(async () => (await fetch('/manifest.json')).json());
+  expect(manifest.start_url === '/' && manifest.display === 'standalone' && manifest.icons.length > 0, 'an installable manifest');
+  await alice.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  await alice.context().setOffline(true);
+  await alice.reload();
+  await alice.locator('#offline', { hasText: 'You are offline' }).waitFor();
+  await shot(alice, '12-offline');
+  const cached = await alice.evaluate(async () => {
+    const paths = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) paths.push(new URL(request.url).pathname);
+    }
+    return paths;
+  });
+  expect(cached.includes('/index.html') && cached.every(path => /^\/(index\.html|manifest\.json|[\w-]+\.svg|css\/.*|js\/.*|webjars\/.*)?$/.test(path)),
+    'only the app\'s own files are cached: ' + cached.join(', '));
+  await alice.context().setOffline(false);
+  await alice.locator('#live-state.live').waitFor();
+
   expect(pageErrors.length === 0, 'no script errors in the pages: ' + pageErrors.join('; '));
   expect(inaccessible.length === 0, 'axe-core finds no serious or critical violation:\n  ' + inaccessible.join('\n  '));
   console.log('done');
