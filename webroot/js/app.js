@@ -1,7 +1,7 @@
 // The OpenRed web app: signs people up and in, keeps their keys in this browser, and shows their
 // end-to-end encrypted conversations live. This is its router: screens are addressed by the location
 // hash, each one a module of screens/:
-//   #/login  #/signup  #/ (the feed)  #/people  #/search/<q>  #/u/<userId>  #/new[?to=<userId>]
+//   #/login  #/signup  #/ (the feed)  #/people  #/search/<q>  #/u/<userId>  #/notifications  #/new[?to=<userId>]
 //   #/c/<conversationId>  #/profile
 'use strict';
 
@@ -18,6 +18,7 @@ import { profile } from './screens/profile.js';
 import { feedScreen } from './screens/feed.js';
 import { peopleScreen } from './screens/people.js';
 import { userScreen } from './screens/user.js';
+import { notificationsScreen } from './screens/notifications.js';
 
 const root = document.getElementById('app');
 
@@ -92,6 +93,7 @@ function screenFor(path, view) {
   if (path === '/profile') return profile(view);
   if (path === '/chats') return chatsHome(view);
   if (path === '/people') return peopleScreen(view);
+  if (path === '/notifications') return notificationsScreen(view);
   if (path.startsWith('/search/')) return peopleScreen(view, decodeURIComponent(path.slice(8)));
   if (path.startsWith('/u/')) return userScreen(view, decodeURIComponent(path.slice(3)));
   return feedScreen(view);
@@ -100,6 +102,7 @@ function screenFor(path, view) {
 /** The top bar says where one is. */
 function markNav(path) {
   const here = path === '/' ? '#/' : path === '/people' || path.startsWith('/search/') ? '#/people' : path === '/profile' ? '#/profile'
+    : path === '/notifications' ? '#/notifications'
     : path === '/chats' || path.startsWith('/c/') || path.startsWith('/new') ? '#/chats' : null;
   root.querySelectorAll('.topnav a').forEach(a => a.setAttribute('aria-current', a.getAttribute('href') === here ? 'page' : 'false'));
 }

@@ -12,6 +12,7 @@ import { attempt, h, setTitle, state, toast } from './ui.js';
 import { renderList } from './screens/list.js';
 import { keysScreen } from './screens/keys.js';
 import { postEvent } from './screens/feed.js';
+import { loadUnread, notificationEvent } from './screens/notifications.js';
 import { forget, loadProfiles, nameOf } from './people.js';
 
 /** What the router needs across screens: a notice for the login screen, and where to go back to after it. */
@@ -82,6 +83,7 @@ export async function enter(me, identity) {
   });
   live.start();
   await attempt(refreshConversations);
+  attempt(loadUnread);
 }
 
 function keepTokenFresh() {
@@ -115,6 +117,10 @@ function liveState(value, reconnected) {
 }
 
 async function liveEvent(event) {
+  if (event.type === 'notification.new') {
+    await notificationEvent(event);
+    return;
+  }
   if (event.type === 'post.new' || event.type === 'post.reaction') {
     await postEvent(event);
     return;
@@ -125,7 +131,7 @@ async function liveEvent(event) {
     renderList();
     return;
   }
-  if (event.type === 'connection.request' || event.type === 'connection.updated') {
+  if ((event.type === 'connection.request' || event.type === 'connection.updated') && !event.self) {
     await loadProfiles([event.userId]);
     const who = nameOf(event.userId, state.node.domain);
     const said = event.type === 'connection.request'

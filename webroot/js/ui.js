@@ -53,11 +53,13 @@ export function replace(element, ...children) {
   return element;
 }
 
+/** A short word that goes by itself; three at most on screen, the oldest leaving first. */
 export function toast(message) {
   const box = document.getElementById('toasts');
   const item = h('div', { class: 'toast' }, message);
   box.append(item);
-  setTimeout(() => item.remove(), 6_000);
+  while (box.children.length > 3) box.firstElementChild.remove();
+  setTimeout(() => item.remove(), 5_000);
 }
 
 /** A sentence a person can act on, for any failure a screen may meet. */

@@ -216,6 +216,7 @@ try {
 
   step('alice hears of it live, and accepts under People');
   await alice.locator('.toast', { hasText: `bob@${B_DOMAIN} wants to be your friend.` }).waitFor();
+  await alice.locator('#notifications-unread').waitFor();
   await alice.getByRole('link', { name: 'People', exact: true }).click();
   const request = alice.locator('#people-incoming li', { hasText: `bob@${B_DOMAIN}` });
   await request.getByRole('button', { name: 'Accept' }).click();
@@ -259,6 +260,34 @@ try {
   await alice.locator('.post', { hasText: 'A post to take back.' }).getByRole('button', { name: 'Delete' }).click();
   await alice.locator('.post', { hasText: 'A post to take back.' }).waitFor({ state: 'detached' });
   expect(await bob.locator(`[data-conversation="${conversation}"] .title`).textContent() === 'Alice Liddell', 'the conversation list names alice');
+
+  step('notifications: alice reads what bob did; a message while her tab is in the background reaches her through the browser');
+  await alice.click('#notifications-link');
+  for (const said of [`bob@${B_DOMAIN} wants to be your friend.`, `bob@${B_DOMAIN} liked your post.`, `bob@${B_DOMAIN} replied to your post.`]) {
+    await alice.locator('#notifications li', { hasText: said }).waitFor();
+  }
+  await alice.locator('#notifications-unread').waitFor({ state: 'detached' });
+  // Asked when she chooses: the button, then the browser's question (answered yes here).
+  await alice.getByRole('button', { name: 'Turn on browser notifications' }).waitFor();
+  await alice.context().grantPermissions(['notifications'], { origin: A_URL });
+  await alice.getByRole('button', { name: 'Turn on browser notifications' }).click();
+  await alice.locator('#browser-notifications', { hasText: 'Your browser tells you' }).waitFor();
+  await shot(alice, '05f-notifications', { phone: true });
+  await alice.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { get: () => 'hidden', configurable: true });
+    window.shownNotifications = [];
+    const Real = window.Notification;
+    window.Notification = class extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.shownNotifications.push(options.body);
+      }
+    };
+  });
+  await openFromList(bob, conversation);
+  await send(bob, 'Are you there, Alice?');
+  await alice.waitForFunction(() => window.shownNotifications.some(body => /new message/.test(body)));
+  await alice.evaluate(() => { delete document.visibilityState; });
 
   step('a message that does not verify says why instead of vanishing');
   await openFromList(bob, conversation);

@@ -4,6 +4,7 @@
 import { attempt, conversationTitle, formatTime, h, replace, setTitle, state } from '../ui.js';
 import { liveBadge, logOut } from '../session.js';
 import { searchBox } from './people.js';
+import { notificationsLink } from './notifications.js';
 
 const root = document.getElementById('app');
 
@@ -18,6 +19,7 @@ export function shell() {
         h('a', { href: '#/' }, 'Feed'),
         h('a', { href: '#/chats' }, 'Chats'),
         h('a', { href: '#/people' }, 'People'),
+        notificationsLink(),
         h('a', { href: '#/profile' }, 'Profile')),
       searchBox(),
       h('span', { class: 'spacer' }),

@@ -5,6 +5,7 @@ import org.openred.config.ConfigException;
 import org.openred.config.Option;
 import org.openred.config.OpenRedConfig;
 import org.openred.messaging.MessagingModule;
+import org.openred.notifications.NotificationsModule;
 import org.openred.node.OpenRedModule;
 import org.openred.node.Setting;
 import org.openred.registry.RegistryModule;
@@ -34,7 +35,7 @@ public final class Modules {
   }
 
   public static List<OpenRedModule> builtIn() {
-    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new SyncModule(), new RegistryModule());
+    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new SyncModule(), new NotificationsModule(), new RegistryModule());
   }
 
   /** The built-ins and the plugins of {@code --plugins}. */

@@ -39,6 +39,8 @@ public final class Addresses {
 
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";
+  /** Local only: {userId, event} for every live event published to a user of this node, for observers such as the notifications list. */
+  public static final String LIVE_PUBLISHED = "openred.live.published";
 
   /** Where the stored envelopes of an area's types are sent, local-only, by the instance that stored them. */
   public static String inbound(String area) {

@@ -12,6 +12,7 @@ import java.util.Set;
  * push what nobody documented, and a remote user's event is not published here (its node does that).
  */
 public final class LiveEvents {
+  private static final io.vertx.core.eventbus.DeliveryOptions LOCAL = new io.vertx.core.eventbus.DeliveryOptions().setLocalOnly(true);
   private final Vertx vertx;
   private final String domain;
   private final Set<String> kinds;
@@ -33,7 +34,10 @@ public final class LiveEvents {
     }
     for (UserId user : users) {
       if (user.isOn(domain)) {
-        vertx.eventBus().publish(address(user.username()), event.copy().put("type", kind));
+        JsonObject published = event.copy().put("type", kind);
+        vertx.eventBus().publish(address(user.username()), published);
+        // Observers in this process (the notifications list): told once, by the instance that published.
+        vertx.eventBus().publish(Addresses.LIVE_PUBLISHED, new JsonObject().put("userId", user.toString()).put("event", published), LOCAL);
       }
     }
   }

@@ -128,7 +128,11 @@ public final class GraphVerticle extends VerticleBase {
       return services.database().pool().withTransaction(conn -> GraphStore.put(conn, me, them, FOLLOW, OUT, state)
               .compose(id -> GraphStore.put(conn, them, me, FOLLOW, IN, state).map(id)))
           .compose(id -> {
-            events.tell(them, state.equals(PENDING) ? SocialEvents.CONNECTION_REQUEST : SocialEvents.CONNECTION_UPDATED, me, FOLLOW, state);
+            if (state.equals(PENDING)) {
+              events.tell(them, SocialEvents.CONNECTION_REQUEST, me, FOLLOW, PENDING);
+            } else {
+              events.follow(them, me, IN);
+            }
             return connection(me, id);
           });
     });
@@ -146,8 +150,12 @@ public final class GraphVerticle extends VerticleBase {
       return outbox.write(envelopes, conn -> GraphStore.put(conn, me, request.peer(), request.type(), IN, ACTIVE)
               .compose(id -> local(peer) ? GraphStore.put(conn, request.peer(), me, request.type(), OUT, ACTIVE).map(id) : Future.succeededFuture(id)))
           .compose(id -> {
-            events.tell(request.peer(), SocialEvents.CONNECTION_UPDATED, me, request.type(), ACTIVE);
-            events.tell(me, SocialEvents.CONNECTION_UPDATED, request.peer(), request.type(), ACTIVE);
+            if (request.type().equals(FRIEND)) {
+              events.tell(request.peer(), SocialEvents.CONNECTION_UPDATED, me, FRIEND, ACTIVE);
+            } else {
+              events.follow(request.peer(), me, OUT);
+            }
+            events.echo(me, SocialEvents.CONNECTION_UPDATED, request.peer(), request.type(), ACTIVE);
             backfill(me, request.peer(), request.type().equals(FRIEND));
             return connection(me, id);
           });
@@ -186,7 +194,7 @@ public final class GraphVerticle extends VerticleBase {
                 : GraphStore.delete(conn, connection.peer(), me, FOLLOW, theirDirection)))
         .map(ignored -> {
           events.tell(connection.peer(), SocialEvents.CONNECTION_UPDATED, me, connection.type(), "ended");
-          events.tell(me, SocialEvents.CONNECTION_UPDATED, connection.peer(), connection.type(), "ended");
+          events.echo(me, SocialEvents.CONNECTION_UPDATED, connection.peer(), connection.type(), "ended");
           return new JsonObject().put("userId", connection.peer()).put("type", connection.type()).put("state", "ended");
         });
   }
@@ -205,7 +213,7 @@ public final class GraphVerticle extends VerticleBase {
       return outbox.write(envelopes, conn -> GraphStore.deleteBetween(conn, me, them).compose(ignored -> GraphStore.block(conn, me, them)))
           .map(ignored -> {
             events.tell(them, SocialEvents.CONNECTION_UPDATED, me, "block", "blocked");
-            events.tell(me, SocialEvents.CONNECTION_UPDATED, them, "block", "blocked");
+            events.echo(me, SocialEvents.CONNECTION_UPDATED, them, "block", "blocked");
             return new JsonObject().put("userId", them).put("blocked", true);
           });
     });

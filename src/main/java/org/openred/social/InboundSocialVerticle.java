@@ -159,7 +159,7 @@ public final class InboundSocialVerticle extends VerticleBase {
           return outbox.write(List.of(outbox.envelope("activity_update", target.username(), GraphVerticle.to(actor),
                   new JsonObject().put("kind", "follow_accepted"))), conn -> GraphStore.put(conn, me, them, FOLLOW, IN, ACTIVE))
               .map(id -> {
-                events.tell(me, SocialEvents.CONNECTION_UPDATED, them, FOLLOW, ACTIVE);
+                events.follow(me, them, IN);
                 backfill(me, them, false);
                 return status(202);
               });
@@ -207,7 +207,7 @@ public final class InboundSocialVerticle extends VerticleBase {
           ? outbox.write(List.of(outbox.envelope("unfollow", target.username(), GraphVerticle.to(actor), new JsonObject().put("follower", me))),
               conn -> Future.succeededFuture()).map(status(202))
           : GraphStore.put(pool, me, them, FOLLOW, OUT, ACTIVE).map(id -> {
-            events.tell(me, SocialEvents.CONNECTION_UPDATED, them, FOLLOW, ACTIVE);
+            events.follow(me, them, OUT);
             return status(202);
           }));
     }

@@ -40,8 +40,19 @@ final class SocialEvents {
     readers.forEach(reader -> live.publish(UserId.parse(reader), PROFILE_UPDATED, new JsonObject().put("userId", whose.toString())));
   }
 
-  /** Tells {@code user} (if it is local) what happened with {@code other}. */
+  /** Tells {@code user} (if it is local) what {@code other} did. */
   void tell(String user, String kind, String other, String type, String state) {
     live.publish(UserId.parse(user), kind, new JsonObject().put("userId", other).put("connection", type).put("state", state));
+  }
+
+  /** A follow began: {@code in} when {@code other} now follows {@code user}, {@code out} when {@code user}'s follow of them was accepted. */
+  void follow(String user, String other, String direction) {
+    live.publish(UserId.parse(user), CONNECTION_UPDATED, new JsonObject().put("userId", other).put("connection", GraphStore.FOLLOW)
+        .put("state", GraphStore.ACTIVE).put("direction", direction));
+  }
+
+  /** Tells {@code user}'s other tabs what they did themselves ({@code self}: nobody is notified of their own act). */
+  void echo(String user, String kind, String other, String type, String state) {
+    live.publish(UserId.parse(user), kind, new JsonObject().put("userId", other).put("connection", type).put("state", state).put("self", true));
   }
 }
