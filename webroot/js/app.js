@@ -14,7 +14,7 @@ import { enter, flow, sessionEnded } from './session.js';
 import { authScreen } from './screens/auth.js';
 import { chatsHome, renderList, shell } from './screens/list.js';
 import { newConversation } from './screens/new.js';
-import { profile } from './screens/profile.js';
+import { backupStep, profile } from './screens/profile.js';
 import { feedScreen } from './screens/feed.js';
 import { peopleScreen } from './screens/people.js';
 import { userScreen } from './screens/user.js';
@@ -91,6 +91,7 @@ function route() {
 function screenFor(path, view) {
   if (path.startsWith('/new')) return newConversation(view, new URLSearchParams(path.split('?')[1] ?? '').get('to') ?? '');
   if (path === '/profile') return profile(view);
+  if (path === '/backup') return backupStep(view);
   if (path === '/chats') return chatsHome(view);
   if (path === '/people') return peopleScreen(view);
   if (path === '/notifications') return notificationsScreen(view);

@@ -184,6 +184,15 @@ export async function sessionEnded() {
   flow.route();
 }
 
+/** Every session of this user ends (this one too): other browsers are back at their login screen within a token's life. */
+export async function logOutEverywhere() {
+  if (!confirm('Sign out everywhere? Every browser where you are logged in, this one too, will ask for your password again.')) return;
+  await api.call('POST', '/auth/logout-all');
+  await leave('You are signed out everywhere.', false);
+  flow.returnTo = null;
+  location.hash = '#/login';
+}
+
 export async function logOut() {
   await leave('You are logged out.', true);
   flow.returnTo = null;

@@ -81,13 +81,16 @@ async function checkAccessibility(page, name) {
   violations.forEach(v => inaccessible.push(`${name}: ${v}`));
 }
 
-async function signUp(page, username) {
+/** Signs up; the recovery-file step that follows is put off ("Not now") unless the caller looks at it. */
+async function signUp(page, username, { skipBackup = true } = {}) {
   await page.getByRole('tab', { name: 'Sign up' }).click();
   await page.fill('#username', username);
   await page.fill('#password', PASSWORD);
   await page.fill('#password-again', PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await page.waitForSelector('#live-state.live');
+  await page.locator('h2', { hasText: 'Save your recovery file' }).waitFor();
+  if (skipBackup) await page.click('#skip-recovery');
 }
 
 /** By keyboard alone, as someone without a mouse would: type, Tab, type, Enter. */
@@ -139,7 +142,10 @@ try {
   await alice.waitForSelector('#username');
   await alice.getByRole('tab', { name: 'Sign up' }).click();
   await shot(alice, '01-sign-up');
-  await signUp(alice, 'alice');
+  await signUp(alice, 'alice', { skipBackup: false });
+  expect(await alice.locator('.backup-step', { hasText: 'cannot read your old messages' }).count() === 1, 'it says why the file matters');
+  await shot(alice, '01b-recovery-file');
+  await alice.click('#skip-recovery');
 
   step('bob signs up on B; a wrong password is refused with a clear error, the right one lets him in');
   const bob = await person(B_URL);
@@ -188,6 +194,7 @@ try {
   const [download] = await Promise.all([alice.waitForEvent('download'), alice.click('#download-backup')]);
   const backupPath = `${SCREENSHOTS}/alice-key-backup.json`;
   await download.saveAs(backupPath);
+  await alice.locator('#backup-saved', { hasText: 'Last saved from this browser' }).waitFor();
   const backup = JSON.parse(readFileSync(backupPath, 'utf8'));
   expect(backup.format === 'openred-key-backup' && backup.userId === aliceId && !JSON.stringify(backup).includes('sigPrivate'),
     'the backup is sealed: no private key in the clear');
@@ -409,6 +416,38 @@ try {
   await alice.getByRole('button', { name: /People/ }).click();
   await alice.getByRole('button', { name: 'I compared them: trust' }).click();
   await alice.locator('#key-notice').filter({ hasText: /changed/ }).waitFor({ state: 'hidden' });
+
+  step('bob changes his password: errors said together at their fields, his other session ended, his keys open with the new one');
+  const bobElsewhere = await person(B_URL);
+  await logIn(bobElsewhere, 'bob');
+  await bobElsewhere.waitForSelector('#backup-file');
+  const elsewhereToken = await bobElsewhere.evaluate(() => JSON.parse(localStorage.getItem('openred.session')).access);
+  await bob.getByRole('link', { name: 'Profile', exact: true }).click();
+  await bob.fill('#new-password', 'short');
+  await bob.getByRole('button', { name: 'Change password' }).click();
+  await bob.locator('#password-error', { hasText: 'Enter your password now.' }).filter({ hasText: 'at least 8 characters' }).waitFor();
+  expect(await bob.evaluate(() => document.activeElement.id) === 'current-password', 'the first field at fault has the focus');
+  await bob.fill('#current-password', 'not his password');
+  await bob.fill('#new-password', 'a brand new passphrase');
+  await bob.fill('#new-password-again', 'a brand new passphrase');
+  await bob.getByRole('button', { name: 'Change password' }).click();
+  await bob.locator('#password-error', { hasText: 'current password is not that' }).waitFor();
+  await bob.fill('#current-password', PASSWORD);
+  await bob.getByRole('button', { name: 'Change password' }).click();
+  await bob.locator('.toast', { hasText: '1 other session signed out' }).waitFor();
+  const refused = await bobElsewhere.evaluate(async token => (await fetch('/api/v1/auth/me', { headers: { Authorization: 'Bearer ' + token } })).status, elsewhereToken);
+  expect(refused === 401, 'the other session\'s token is refused: ' + refused);
+  await shot(bob, '13-account');
+  await bob.click('#logout');
+  await logIn(bob, 'bob', 'a brand new passphrase');
+  await bob.waitForSelector('#live-state.live');
+  expect(await bob.locator('#backup-file').count() === 0, 'his keys opened with the new password, no restore asked');
+
+  step('bob signs out everywhere: back at the login screen, told why');
+  await bob.getByRole('link', { name: 'Profile', exact: true }).click();
+  bob.once('dialog', dialog => dialog.accept());
+  await bob.click('#logout-everywhere');
+  await bob.locator('.notice', { hasText: 'signed out everywhere' }).waitFor();
 
   step('installable and offline: a manifest; without a network the app opens and says so; only its own files are cached');
   const manifest = await alice.evaluate(async () => (await fetch('/manifest.json')).json());

@@ -41,7 +41,11 @@ export function authScreen(mode) {
       submit.disabled = true;
       submit.textContent = signup ? 'Creating your account and keys…' : 'Logging in…';
       try {
-        if (signup) await api.request('POST', '/auth/register', { username: name, password: password.value });
+        if (signup) {
+          await api.request('POST', '/auth/register', { username: name, password: password.value });
+          // The first thing after sign-up: the recovery file, before anything needs it.
+          flow.returnTo = '#/backup';
+        }
         await logIn(name, password.value);
       } catch (e) {
         error.textContent = e instanceof ApiError && e.is('rate-limited') && e.retryAfter

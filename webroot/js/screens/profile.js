@@ -7,7 +7,7 @@ import * as e2ee from '../e2ee.js';
 import * as vault from '../vault.js';
 import { avatar, forget } from '../people.js';
 import { attempt, focusHeading, h, replace, state, toast } from '../ui.js';
-import { logOut } from '../session.js';
+import { logOut, logOutEverywhere } from '../session.js';
 
 const AVATAR_MAX = 1024 * 1024;
 
@@ -24,11 +24,70 @@ export async function profile(main) {
       h('dt', {}, 'Your key fingerprint'), h('dd', {}, h('span', { class: 'fingerprint mono', id: 'my-fingerprint' }, print))),
     h('p', { class: 'hint' }, 'Compare this fingerprint with the one your contacts see next to your name under "People" in a conversation, in person or on a call. If they match, nobody stands in between.'),
     h('h3', {}, 'Key backup'),
-    h('p', {}, 'Your private keys live only in this browser. Download the backup, locked with your password, to use OpenRed in another browser.'),
+    h('p', {}, 'Your private keys live only in this browser. Download the backup, locked with your password, to use OpenRed in another browser: without it, a new browser cannot read your old messages.'),
+    h('p', { class: 'hint', id: 'backup-saved' }, backupSavedText()),
     h('div', { class: 'actions' },
-      h('button', { id: 'download-backup', onclick: () => attempt(downloadBackup) }, 'Download encrypted key backup'),
+      h('button', { id: 'download-backup', onclick: () => attempt(async () => {
+        await downloadBackup();
+        replace(main.querySelector('#backup-saved'), backupSavedText());
+      }) }, 'Download encrypted key backup')),
+    h('h3', {}, 'Account'),
+    passwordForm(),
+    h('div', { class: 'actions' },
+      h('button', { id: 'logout-everywhere', onclick: () => attempt(logOutEverywhere) }, 'Sign out everywhere'),
       h('button', { class: 'danger', onclick: () => attempt(logOut) }, 'Log out'))));
   focusHeading(main);
+}
+
+function backupSavedText() {
+  const saved = backupSavedAt(state.me.userId);
+  return saved ? `Last saved from this browser: ${new Date(saved).toLocaleString()}.` : 'Not saved from this browser yet.';
+}
+
+/** Changing the password: the node's, then the keys in this browser sealed again under the new one. */
+function passwordForm() {
+  const current = h('input', { type: 'password', id: 'current-password', autocomplete: 'current-password' });
+  const next = h('input', { type: 'password', id: 'new-password', autocomplete: 'new-password', minlength: 8 });
+  const again = h('input', { type: 'password', id: 'new-password-again', autocomplete: 'new-password' });
+  const error = h('p', { class: 'error', role: 'alert', id: 'password-error' });
+  return h('form', {
+    class: 'password-form', 'aria-labelledby': 'password-title', novalidate: true, onsubmit: async event => {
+      event.preventDefault();
+      error.textContent = '';
+      const problems = [];
+      if (!current.value) problems.push([current, 'Enter your password now.']);
+      if (next.value.length < 8) problems.push([next, 'A new password has at least 8 characters.']);
+      else if (next.value !== again.value) problems.push([again, 'The two new passwords differ.']);
+      if (problems.length) {
+        replace(error, problems.map(([, text]) => h('span', { class: 'line' }, text)));
+        problems[0][0].focus();
+        return;
+      }
+      await attempt(async () => {
+        const answer = await api.call('POST', '/auth/password', { current: current.value, password: next.value });
+        const sealed = await vault.storedIdentity(state.me.userId);
+        if (sealed) {
+          const identity = await vault.unseal(sealed, state.me.userId, current.value);
+          await vault.storeIdentity(await vault.seal(identity, state.me.userId, next.value));
+        }
+        forgetBackupSaved(state.me.userId);
+        event.target.reset();
+        toast(`Password changed${answer.signedOut ? `; ${answer.signedOut} other session${answer.signedOut === 1 ? '' : 's'} signed out` : ''}. Download a new key backup: the old file opens with the old password only.`);
+        const saved = document.getElementById('backup-saved');
+        if (saved) replace(saved, backupSavedText());
+      }, message => {
+        error.textContent = message;
+        current.focus();
+      });
+    }
+  },
+  h('h4', { id: 'password-title' }, 'Change password'),
+  h('label', { for: 'current-password' }, 'Password now'), current,
+  h('label', { for: 'new-password' }, 'New password'), next,
+  h('p', { class: 'hint' }, 'At least 8 characters. Your other sessions are signed out; this one goes on.'),
+  h('label', { for: 'new-password-again' }, 'New password, again'), again,
+  error,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'change-password' }, 'Change password')));
 }
 
 function editor(mine) {
@@ -100,5 +159,35 @@ async function downloadBackup() {
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  markBackupSaved(state.me.userId);
   toast('Backup saved. Keep it somewhere safe: with your password, it opens your conversations.');
+}
+
+/** When the backup was last downloaded from this browser (kept in this browser only). */
+export function backupSavedAt(userId) {
+  return localStorage.getItem(`openred.backup-saved.${userId}`);
+}
+
+function markBackupSaved(userId) {
+  localStorage.setItem(`openred.backup-saved.${userId}`, new Date().toISOString());
+}
+
+function forgetBackupSaved(userId) {
+  localStorage.removeItem(`openred.backup-saved.${userId}`);
+}
+
+/** The step right after sign-up: the recovery file, and plainly why. */
+export function backupStep(main) {
+  replace(main, h('div', { class: 'pane backup-step' },
+    h('h2', {}, 'Save your recovery file'),
+    h('p', {}, 'Your messages are encrypted with keys made in this browser, and they never leave it unlocked. ',
+      h('strong', {}, 'Without this file, a new browser (or this one after its data is cleared) cannot read your old messages.')),
+    h('p', {}, 'The file is locked with your password. Keep it somewhere safe, apart from this device.'),
+    h('div', { class: 'actions' },
+      h('button', { class: 'primary', id: 'save-recovery', onclick: () => attempt(async () => {
+        await downloadBackup();
+        location.hash = '#/';
+      }) }, 'Download recovery file'),
+      h('a', { href: '#/', class: 'button', id: 'skip-recovery' }, 'Not now'))));
+  focusHeading(main);
 }

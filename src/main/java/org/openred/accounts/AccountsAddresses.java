@@ -9,6 +9,10 @@ public final class AccountsAddresses {
   public static final String LOGIN = "openred.accounts.login";
   public static final String REFRESH = "openred.accounts.refresh";
   public static final String LOGOUT = "openred.accounts.logout";
+  /** {username} -> {signedOut}: every session of the user ended. */
+  public static final String LOGOUT_ALL = "openred.accounts.logout-all";
+  /** {username, family, current, password} -> {signedOut}: the password changed, every other session ended. */
+  public static final String CHANGE_PASSWORD = "openred.accounts.change-password";
   /** {token} -> {username, userId, family, admin}: checks an access token for the HTTP layer and the event-bus bridge. */
   public static final String VERIFY = "openred.accounts.verify";
   /** {userIds: [...]} of this node -> {missing: [...]}: which of them have no account. */

@@ -38,6 +38,11 @@ final class AccountsRoutes implements RouteModule {
     router.post("/api/v1/auth/refresh").handler(ctx -> call(ctx, AccountsAddresses.REFRESH, JsonExchange.body(ctx), 200));
     router.post("/api/v1/auth/logout").handler(ctx -> call(ctx, AccountsAddresses.LOGOUT, JsonExchange.body(ctx), 204));
     router.get("/api/v1/auth/me").handler(authenticated).handler(ctx -> JsonExchange.send(ctx, 200, Authenticated.user(ctx)));
+    router.post("/api/v1/auth/logout-all").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.LOGOUT_ALL,
+        new JsonObject().put("username", Authenticated.user(ctx).getString("username")), 200));
+    router.post("/api/v1/auth/password").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.CHANGE_PASSWORD,
+        JsonExchange.body(ctx).copy().put("username", Authenticated.user(ctx).getString("username"))
+            .put("family", Authenticated.user(ctx).getString("family")), 200));
     router.put("/api/v1/keys").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.PUT_KEYS,
         JsonExchange.body(ctx).copy().put("username", Authenticated.user(ctx).getString("username")), 204));
     router.get("/api/v1/keys/:userId").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.GET_KEYS,

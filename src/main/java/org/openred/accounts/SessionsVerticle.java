@@ -22,6 +22,7 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -66,6 +67,8 @@ public final class SessionsVerticle extends VerticleBase {
               AccountsAddresses.LOGIN, this::login,
               AccountsAddresses.REFRESH, this::refresh,
               AccountsAddresses.LOGOUT, this::logout,
+              AccountsAddresses.LOGOUT_ALL, this::logoutAll,
+              AccountsAddresses.CHANGE_PASSWORD, this::changePassword,
               AccountsAddresses.VERIFY, this::verify));
         });
   }
@@ -146,6 +149,70 @@ public final class SessionsVerticle extends VerticleBase {
           return pool.withTransaction(conn -> revokeFamily(conn, row.getString("family"))).map(new JsonObject());
         });
   }
+  /** {username}: every session of the user ends, this one too (its refresh token and access tokens stop working). */
+  private Future<JsonObject> logoutAll(JsonObject body) {
+    String username = AccountRules.username(body);
+    return pool.withTransaction(conn -> revokeAllBut(conn, username, null))
+        .map(count -> {
+          AUDIT.info("logout-everywhere user={} sessions={}", username, count);
+          return new JsonObject().put("signedOut", count);
+        });
+  }
+
+  /**
+   * {username, family, current, password}: the current password checked (failures count against the
+   * account as failed logins do), the new one set, and every other session ended; this one goes on.
+   */
+  private Future<JsonObject> changePassword(JsonObject body) {
+    String username = AccountRules.username(body);
+    String family = body.getString("family");
+    Object current = body.getValue("current");
+    if (!(current instanceof String currentPassword) || currentPassword.isEmpty()) {
+      throw new Problem(400, "invalid-field", "current is your password now");
+    }
+    String password = AccountRules.password(body);
+    String weak = UserStore.passwordProblem(password);
+    if (weak != null) {
+      throw new Problem(400, "weak-password", weak);
+    }
+    String accountKey = "login-failures:user:" + username;
+    return services.cache().get(accountKey).compose(failures -> {
+      if (count(failures) >= MAX_FAILURES_PER_ACCOUNT) {
+        return Future.failedFuture(new Problem(429, "rate-limited", "too many wrong passwords; retry after " + LOGIN_WINDOW.toSeconds() + " seconds"));
+      }
+      return SqlTemplate.forQuery(pool, "SELECT password_hash FROM users WHERE username = #{u}").execute(Map.of("u", username))
+          .compose(rows -> workers.executeBlocking(() -> rows.size() == 1 && hasher.verify(currentPassword, rows.iterator().next().getString("password_hash")), false))
+          .compose(valid -> {
+            if (!valid) {
+              AUDIT.warn("password-change-refused user={}", username);
+              return services.cache().increment(accountKey, LOGIN_WINDOW)
+                  .transform(ignored -> Future.failedFuture(new Problem(403, "wrong-password", "your current password is not that")));
+            }
+            return workers.executeBlocking(() -> hasher.hash(password), false)
+                .compose(hash -> pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE users SET password_hash = #{h} WHERE username = #{u}")
+                    .execute(Map.of("h", hash, "u", username)).compose(ignored -> revokeAllBut(conn, username, family))))
+                .map(count -> {
+                  AUDIT.info("password-changed user={} other-sessions-ended={}", username, count);
+                  return new JsonObject().put("signedOut", count);
+                });
+          });
+    });
+  }
+
+  /** Revokes every live family of the user but {@code keep} (none when null); answers how many. */
+  private Future<Integer> revokeAllBut(io.vertx.sqlclient.SqlConnection conn, String username, String keep) {
+    return SqlTemplate.forQuery(conn, "SELECT DISTINCT family FROM refresh_tokens WHERE username = #{u} AND revoked_at IS NULL")
+        .execute(Map.of("u", username)).compose(rows -> {
+          List<Future<Void>> revoked = new java.util.ArrayList<>();
+          rows.forEach(row -> {
+            if (!row.getString("family").equals(keep)) {
+              revoked.add(revokeFamily(conn, row.getString("family")));
+            }
+          });
+          return Future.all(revoked).map(revoked.size());
+        });
+  }
+
   /** {token} -> {username, family, userId, admin}; 401 invalid-token, also for a revoked family. */
   private Future<JsonObject> verify(JsonObject body) {
     String token = body.getString("token");

@@ -76,6 +76,49 @@ class AccountsTest {
   }
 
   @Test
+  @DisplayName("Changing the password ends every other session, this one goes on; the old password no longer logs in")
+  void changePassword() {
+    String name = newUser();
+    JsonObject here = login(name);
+    JsonObject elsewhere = login(name);
+    String token = here.getString("access_token");
+    assertProblem(403, "wrong-password", ClientApi.send(port, "POST", "/api/v1/auth/password", token,
+        new JsonObject().put("current", "not my password").put("password", "a new long password")));
+    assertProblem(400, "weak-password", ClientApi.send(port, "POST", "/api/v1/auth/password", token,
+        new JsonObject().put("current", "correct horse battery").put("password", "short")));
+    assertProblem(400, "invalid-field", ClientApi.send(port, "POST", "/api/v1/auth/password", token, new JsonObject().put("password", "a new long password")));
+    HttpResponse<String> changed = ClientApi.send(port, "POST", "/api/v1/auth/password", token,
+        new JsonObject().put("current", "correct horse battery").put("password", "a new long password"));
+    assertEquals(200, changed.statusCode(), changed.body());
+    assertEquals(1, new JsonObject(changed.body()).getInteger("signedOut"));
+    assertEquals(401, me(elsewhere.getString("access_token")).statusCode(), "the other session's access token is refused");
+    assertEquals(401, post("/api/v1/auth/refresh", new JsonObject().put("refresh_token", elsewhere.getString("refresh_token"))).statusCode());
+    assertEquals(200, me(token).statusCode(), "this session goes on");
+    assertEquals(200, post("/api/v1/auth/refresh", new JsonObject().put("refresh_token", here.getString("refresh_token"))).statusCode());
+    assertEquals(401, post("/api/v1/auth/login", credentials(name, "correct horse battery")).statusCode());
+    assertEquals(200, post("/api/v1/auth/login", credentials(name, "a new long password")).statusCode());
+  }
+
+  @Test
+  @DisplayName("Signing out everywhere ends every session of the user, this one too, and no one else's")
+  void logoutEverywhere() {
+    String name = newUser();
+    String other = newUser();
+    JsonObject first = login(name);
+    JsonObject second = login(name);
+    JsonObject someoneElse = login(other);
+    HttpResponse<String> out = ClientApi.send(port, "POST", "/api/v1/auth/logout-all", first.getString("access_token"), null);
+    assertEquals(200, out.statusCode(), out.body());
+    assertEquals(2, new JsonObject(out.body()).getInteger("signedOut"));
+    for (JsonObject session : new JsonObject[] {first, second}) {
+      assertEquals(401, me(session.getString("access_token")).statusCode());
+      assertEquals(401, post("/api/v1/auth/refresh", new JsonObject().put("refresh_token", session.getString("refresh_token"))).statusCode());
+    }
+    assertEquals(200, me(someoneElse.getString("access_token")).statusCode());
+    assertEquals(401, ClientApi.send(port, "POST", "/api/v1/auth/logout-all", null, null).statusCode());
+  }
+
+  @Test
   @DisplayName("Register: 201, the same name again 409, bad names and passwords 400")
   void register() {
     String name = newUser();
