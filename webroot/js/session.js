@@ -193,6 +193,15 @@ export async function logOutEverywhere() {
   location.hash = '#/login';
 }
 
+/** The account is gone: its keys in this browser too, then the login screen says so. */
+export async function accountDeleted() {
+  const { userId } = state.me;
+  await leave('Your account is deleted.', false);
+  await vault.forgetIdentity(userId).catch(() => undefined);
+  flow.returnTo = null;
+  location.hash = '#/login';
+}
+
 export async function logOut() {
   await leave('You are logged out.', true);
   flow.returnTo = null;

@@ -93,6 +93,11 @@ export function storedIdentity(userId) {
   return transact('identities', 'readonly', store => store.get(userId));
 }
 
+/** The sealed keys of a deleted account leave this browser. */
+export function forgetIdentity(userId) {
+  return transact('identities', 'readwrite', store => store.delete(userId));
+}
+
 export function storeIdentity(sealed) {
   return transact('identities', 'readwrite', store => store.put(sealed));
 }

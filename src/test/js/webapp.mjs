@@ -449,6 +449,19 @@ try {
   await bob.click('#logout-everywhere');
   await bob.locator('.notice', { hasText: 'signed out everywhere' }).waitFor();
 
+  step('dora signs up, then deletes her account: her password asked, the login screen says it is done');
+  await bob.getByRole('tab', { name: 'Sign up' }).click();
+  await signUp(bob, 'dora');
+  await bob.getByRole('link', { name: 'Profile', exact: true }).click();
+  await bob.click('#delete-account');
+  await bob.locator('#delete-error', { hasText: 'Enter your password' }).waitFor();
+  await bob.fill('#delete-password', PASSWORD);
+  bob.once('dialog', dialog => dialog.accept());
+  await bob.click('#delete-account');
+  await bob.locator('.notice', { hasText: 'Your account is deleted.' }).waitFor();
+  await logIn(bob, 'dora');
+  await bob.waitForSelector('#auth-error:has-text("wrong username or password")');
+
   step('installable and offline: a manifest; without a network the app opens and says so; only its own files are cached');
   const manifest = await alice.evaluate(async () => (await fetch('/manifest.json')).json());
   expect(manifest.start_url === '/' && manifest.display === 'standalone' && manifest.icons.length > 0, 'an installable manifest');

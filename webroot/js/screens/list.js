@@ -38,6 +38,11 @@ export function renderList() {
   if (!list) return;
   const current = location.hash.startsWith('#/c/') ? decodeURIComponent(location.hash.slice(4)) : null;
   setTitle(undefined, state.conversations.reduce((sum, c) => sum + (c.conversationId === current ? 0 : c.unread), 0));
+  // Drawn again only when something shown changed: a list replaced under a click (between its
+  // mousedown and mouseup) would swallow it.
+  const drawn = JSON.stringify([current, state.conversations.map(c => [c.conversationId, conversationTitle(c), c.updated_at, c.unread])]);
+  if (list.dataset.drawn === drawn) return;
+  list.dataset.drawn = drawn;
   if (state.conversations.length === 0) {
     replace(list, h('li', { class: 'empty' }, 'No conversations yet.'));
     return;

@@ -7,7 +7,7 @@ import * as e2ee from '../e2ee.js';
 import * as vault from '../vault.js';
 import { avatar, forget } from '../people.js';
 import { attempt, focusHeading, h, replace, state, toast } from '../ui.js';
-import { logOut, logOutEverywhere } from '../session.js';
+import { accountDeleted, logOut, logOutEverywhere } from '../session.js';
 
 const AVATAR_MAX = 1024 * 1024;
 
@@ -35,8 +35,39 @@ export async function profile(main) {
     passwordForm(),
     h('div', { class: 'actions' },
       h('button', { id: 'logout-everywhere', onclick: () => attempt(logOutEverywhere) }, 'Sign out everywhere'),
-      h('button', { class: 'danger', onclick: () => attempt(logOut) }, 'Log out'))));
+      h('button', { class: 'danger', onclick: () => attempt(logOut) }, 'Log out')),
+    deletionForm()));
   focusHeading(main);
+}
+
+/** Deleting the account: the password again, a plain question, then gone (its friends' nodes are told). */
+function deletionForm() {
+  const password = h('input', { type: 'password', id: 'delete-password', autocomplete: 'current-password' });
+  const error = h('p', { class: 'error', role: 'alert', id: 'delete-error' });
+  return h('form', {
+    class: 'password-form danger-zone', 'aria-labelledby': 'delete-title', novalidate: true, onsubmit: async event => {
+      event.preventDefault();
+      error.textContent = '';
+      if (!password.value) {
+        error.textContent = 'Enter your password to delete your account.';
+        password.focus();
+        return;
+      }
+      if (!confirm(`Delete ${state.me.userId} for good? Your profile, posts, friendships and follows go, your friends' nodes are told, and this name can never be used again.`)) return;
+      await attempt(async () => {
+        await api.call('DELETE', '/account', { password: password.value });
+        await accountDeleted();
+      }, message => {
+        error.textContent = message;
+        password.focus();
+      });
+    }
+  },
+  h('h4', { id: 'delete-title' }, 'Delete your account'),
+  h('p', { class: 'hint' }, 'Your profile, posts, friendships, follows and notifications are deleted from this node, and the nodes of your friends and followers are told. Messages you sent stay with the people you sent them to.'),
+  h('label', { for: 'delete-password' }, 'Your password'), password,
+  error,
+  h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger', id: 'delete-account' }, 'Delete my account')));
 }
 
 function backupSavedText() {

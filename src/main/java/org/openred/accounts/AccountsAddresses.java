@@ -11,6 +11,8 @@ public final class AccountsAddresses {
   public static final String LOGOUT = "openred.accounts.logout";
   /** {username} -> {signedOut}: every session of the user ended. */
   public static final String LOGOUT_ALL = "openred.accounts.logout-all";
+  /** {username, password} -> {deleted}: the account and every module's data about it gone. */
+  public static final String DELETE_ACCOUNT = "openred.accounts.delete";
   /** {username, family, current, password} -> {signedOut}: the password changed, every other session ended. */
   public static final String CHANGE_PASSWORD = "openred.accounts.change-password";
   /** {token} -> {username, userId, family, admin}: checks an access token for the HTTP layer and the event-bus bridge. */

@@ -27,7 +27,8 @@ public final class AccountsModule implements OpenRedModule {
   public List<Deployment> verticles(ModuleContext context) {
     return List.of(Deployment.one(() -> new UsersVerticle(context.services())),
         Deployment.one(() -> new SessionsVerticle(context.services())),
-        Deployment.one(() -> new KeysVerticle(context.services())));
+        Deployment.one(() -> new KeysVerticle(context.services())),
+        Deployment.one(() -> new AccountDeletionVerticle(context.services(), context.accountCleanups())));
   }
 
   @Override

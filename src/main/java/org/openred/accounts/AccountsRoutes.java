@@ -40,6 +40,8 @@ final class AccountsRoutes implements RouteModule {
     router.get("/api/v1/auth/me").handler(authenticated).handler(ctx -> JsonExchange.send(ctx, 200, Authenticated.user(ctx)));
     router.post("/api/v1/auth/logout-all").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.LOGOUT_ALL,
         new JsonObject().put("username", Authenticated.user(ctx).getString("username")), 200));
+    router.delete("/api/v1/account").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.DELETE_ACCOUNT,
+        JsonExchange.body(ctx).copy().put("username", Authenticated.user(ctx).getString("username")), 200));
     router.post("/api/v1/auth/password").handler(authenticated).handler(ctx -> call(ctx, AccountsAddresses.CHANGE_PASSWORD,
         JsonExchange.body(ctx).copy().put("username", Authenticated.user(ctx).getString("username"))
             .put("family", Authenticated.user(ctx).getString("family")), 200));

@@ -33,7 +33,7 @@ import java.util.UUID;
  * passwords get the same answer after the same work.
  */
 public final class SessionsVerticle extends VerticleBase {
-  private static final Logger AUDIT = LoggerFactory.getLogger("openred.audit");
+  static final Logger AUDIT = LoggerFactory.getLogger("openred.audit");
   private final NodeServices services;
   private Pool pool;
   private WorkerExecutor workers;
@@ -45,6 +45,7 @@ public final class SessionsVerticle extends VerticleBase {
   private final PasswordHasher hasher = new PasswordHasher();
   private final SecureRandom random = new SecureRandom();
   private AccessTokens tokens;
+  private PasswordCheck passwords;
   /** Checked against when the user does not exist, so both answers cost the same. */
   private String decoyHash;
 
@@ -63,6 +64,7 @@ public final class SessionsVerticle extends VerticleBase {
         })
         .compose(loaded -> {
           tokens = loaded;
+          passwords = new PasswordCheck(services, workers, hasher);
           return Operations.serveAll(vertx, LoggerFactory.getLogger(SessionsVerticle.class), Map.of(
               AccountsAddresses.LOGIN, this::login,
               AccountsAddresses.REFRESH, this::refresh,
@@ -166,37 +168,19 @@ public final class SessionsVerticle extends VerticleBase {
   private Future<JsonObject> changePassword(JsonObject body) {
     String username = AccountRules.username(body);
     String family = body.getString("family");
-    Object current = body.getValue("current");
-    if (!(current instanceof String currentPassword) || currentPassword.isEmpty()) {
-      throw new Problem(400, "invalid-field", "current is your password now");
-    }
     String password = AccountRules.password(body);
     String weak = UserStore.passwordProblem(password);
     if (weak != null) {
       throw new Problem(400, "weak-password", weak);
     }
-    String accountKey = "login-failures:user:" + username;
-    return services.cache().get(accountKey).compose(failures -> {
-      if (count(failures) >= MAX_FAILURES_PER_ACCOUNT) {
-        return Future.failedFuture(new Problem(429, "rate-limited", "too many wrong passwords; retry after " + LOGIN_WINDOW.toSeconds() + " seconds"));
-      }
-      return SqlTemplate.forQuery(pool, "SELECT password_hash FROM users WHERE username = #{u}").execute(Map.of("u", username))
-          .compose(rows -> workers.executeBlocking(() -> rows.size() == 1 && hasher.verify(currentPassword, rows.iterator().next().getString("password_hash")), false))
-          .compose(valid -> {
-            if (!valid) {
-              AUDIT.warn("password-change-refused user={}", username);
-              return services.cache().increment(accountKey, LOGIN_WINDOW)
-                  .transform(ignored -> Future.failedFuture(new Problem(403, "wrong-password", "your current password is not that")));
-            }
-            return workers.executeBlocking(() -> hasher.hash(password), false)
-                .compose(hash -> pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE users SET password_hash = #{h} WHERE username = #{u}")
-                    .execute(Map.of("h", hash, "u", username)).compose(ignored -> revokeAllBut(conn, username, family))))
-                .map(count -> {
-                  AUDIT.info("password-changed user={} other-sessions-ended={}", username, count);
-                  return new JsonObject().put("signedOut", count);
-                });
-          });
-    });
+    return passwords.require(username, body.getValue("current"))
+        .compose(checked -> workers.executeBlocking(() -> hasher.hash(password), false))
+        .compose(hash -> pool.withTransaction(conn -> SqlTemplate.forUpdate(conn, "UPDATE users SET password_hash = #{h}, password_changed_at = #{now} WHERE username = #{u}")
+            .execute(Map.of("h", hash, "u", username, "now", AccountRules.now())).compose(ignored -> revokeAllBut(conn, username, family))))
+        .map(count -> {
+          AUDIT.info("password-changed user={} other-sessions-ended={}", username, count);
+          return new JsonObject().put("signedOut", count);
+        });
   }
 
   /** Revokes every live family of the user but {@code keep} (none when null); answers how many. */

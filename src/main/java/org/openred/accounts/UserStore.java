@@ -38,11 +38,12 @@ public final class UserStore {
     return null;
   }
 
-  /** Inserts a user; false when the name is taken. */
+  /** Inserts a user; false when the name is taken, or was a deleted account's. */
   public static Future<Boolean> create(Pool pool, String username, String passwordHash, boolean admin) {
     String now = Instant.now().truncatedTo(ChronoUnit.MILLIS).toString();
     return SqlTemplate.forUpdate(pool, "INSERT INTO users (username, password_hash, created_at, password_changed_at, admin) "
-            + "VALUES (#{username}, #{hash}, #{now}, #{now}, #{admin}) ON CONFLICT (username) DO NOTHING")
+            + "SELECT #{username}, #{hash}, #{now}, #{now}, #{admin} WHERE NOT EXISTS (SELECT 1 FROM deleted_usernames WHERE username = #{username}) "
+            + "ON CONFLICT (username) DO NOTHING")
         .execute(Map.of("username", username, "hash", passwordHash, "now", now, "admin", admin ? 1 : 0))
         .map(result -> result.rowCount() == 1);
   }

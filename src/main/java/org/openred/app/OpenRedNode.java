@@ -23,6 +23,7 @@ import org.openred.node.Authenticator;
 import org.openred.node.ModuleContext;
 import org.openred.node.NodeServices;
 import org.openred.node.NodeVerticle;
+import org.openred.node.AccountCleanup;
 import org.openred.node.SyncSource;
 import org.openred.web.ModuleRoutes;
 import org.openred.web.RouteSwitches;
@@ -189,7 +190,7 @@ public final class OpenRedNode {
     return kernel.compose(off -> new CryptoClient(vertx).publicKeys().compose(keys -> {
       Authenticator tokens = Authenticator.NOBODY;
       for (Modules.Found found : wiring.modules()) {
-        Optional<Authenticator> offered = found.module().authenticator(context(vertx, services, keys, Authenticator.NOBODY, wiring, found, List.of()));
+        Optional<Authenticator> offered = found.module().authenticator(context(vertx, services, keys, Authenticator.NOBODY, wiring, found, List.of(), List.of()));
         if (offered.isPresent()) {
           tokens = offered.get();
           break;
@@ -206,12 +207,15 @@ public final class OpenRedNode {
       }
       Authenticator authenticator = tokens;
       List<SyncSource> sources = new ArrayList<>();
+      List<AccountCleanup> cleanups = new ArrayList<>();
       for (Modules.Found found : wiring.modules()) {
-        found.module().syncSource(context(vertx, services, keys, authenticator, wiring, found, List.of())).ifPresent(sources::add);
+        ModuleContext first = context(vertx, services, keys, authenticator, wiring, found, List.of(), List.of());
+        found.module().syncSource(first).ifPresent(sources::add);
+        found.module().accountCleanup(first).ifPresent(cleanups::add);
       }
       routes.add(new ModuleRoutes(ADMIN_ROUTES, List::of, () -> List.of(new AdminRoutes(manager, wiring.suites(), authenticator))));
       for (Modules.Found found : wiring.modules()) {
-        ModuleContext context = context(vertx, services, keys, authenticator, wiring, found, List.copyOf(sources));
+        ModuleContext context = context(vertx, services, keys, authenticator, wiring, found, List.copyOf(sources), List.copyOf(cleanups));
         manager.add(found, context, !disabled.contains(found.module().name()));
         routes.add(new ModuleRoutes(found.module().name(), () -> found.module().filters(context), () -> found.module().routes(context)));
       }
@@ -229,9 +233,9 @@ public final class OpenRedNode {
   }
 
   private static ModuleContext context(Vertx vertx, NodeServices services, NodePublicKeys keys, Authenticator authenticator, Wiring wiring,
-                                       Modules.Found found, List<SyncSource> sources) {
+                                       Modules.Found found, List<SyncSource> sources, List<AccountCleanup> cleanups) {
     return new ModuleContext(found.plugin() ? PluginGuard.guarded(vertx) : vertx, services, keys, authenticator, wiring.suites(),
-        wiring.settings().getOrDefault(found.module().name(), Map.of()), sources);
+        wiring.settings().getOrDefault(found.module().name(), Map.of()), sources, cleanups);
   }
 
   /** The data directory holds the SQLite database or the master key secret when they are not configured elsewhere. */

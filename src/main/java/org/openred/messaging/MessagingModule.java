@@ -1,5 +1,6 @@
 package org.openred.messaging;
 
+import org.openred.node.AccountCleanup;
 import org.openred.node.Deployment;
 import org.openred.node.EnvelopeType;
 import org.openred.node.ModuleContext;
@@ -7,6 +8,7 @@ import org.openred.node.OpenRedModule;
 import org.openred.node.RouteModule;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** End-to-end encrypted conversations (PROTOCOL.md sections 5.2, 7, 8): the client operations and what other nodes send. */
@@ -44,5 +46,10 @@ public final class MessagingModule implements OpenRedModule {
   @Override
   public Set<String> liveEventKinds() {
     return ConversationEvents.KINDS;
+  }
+
+  @Override
+  public Optional<AccountCleanup> accountCleanup(ModuleContext context) {
+    return Optional.of(new MessagingAccountCleanup(context.services()));
   }
 }

@@ -80,6 +80,11 @@ public interface OpenRedModule {
     return Optional.empty();
   }
 
+  /** What it removes (and tells other nodes) when one of this node's users deletes their account. */
+  default Optional<AccountCleanup> accountCleanup(ModuleContext context) {
+    return Optional.empty();
+  }
+
   /** The check of client access tokens, when this module is the one that issues them (accounts). */
   default Optional<Authenticator> authenticator(ModuleContext context) {
     return Optional.empty();

@@ -1,11 +1,17 @@
 package org.openred.notifications;
 
+import io.vertx.core.Future;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.kernel.UserId;
+import org.openred.node.AccountCleanup;
 import org.openred.node.Deployment;
 import org.openred.node.ModuleContext;
 import org.openred.node.OpenRedModule;
 import org.openred.node.RouteModule;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,5 +43,22 @@ public final class NotificationsModule implements OpenRedModule {
   @Override
   public List<RouteModule> routes(ModuleContext context) {
     return List.of(new NotificationsRoutes(context.vertx(), context.authenticator()));
+  }
+
+  /** A deleted account's notifications go with it. */
+  @Override
+  public Optional<AccountCleanup> accountCleanup(ModuleContext context) {
+    return Optional.of(new AccountCleanup() {
+      @Override
+      public String module() {
+        return name();
+      }
+
+      @Override
+      public Future<Void> deleteUser(UserId user) {
+        return SqlTemplate.forUpdate(context.services().database().pool(), "DELETE FROM notifications WHERE owner = #{o}")
+            .execute(Map.of("o", user.toString())).mapEmpty();
+      }
+    });
   }
 }

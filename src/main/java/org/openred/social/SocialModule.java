@@ -1,5 +1,6 @@
 package org.openred.social;
 
+import org.openred.node.AccountCleanup;
 import org.openred.node.Deployment;
 import org.openred.node.EnvelopeType;
 import org.openred.node.ModuleContext;
@@ -64,5 +65,10 @@ public final class SocialModule implements OpenRedModule {
   @Override
   public Set<String> liveEventKinds() {
     return SocialEvents.KINDS;
+  }
+
+  @Override
+  public Optional<AccountCleanup> accountCleanup(ModuleContext context) {
+    return Optional.of(new SocialAccountCleanup(context.vertx(), context.services()));
   }
 }

@@ -1,0 +1,16 @@
+package org.openred.node;
+
+import io.vertx.core.Future;
+import org.openred.kernel.UserId;
+
+/**
+ * What a module does when a user of this node deletes their account: its data about them removed,
+ * and the other nodes told where the module's protocol says so. Run before the account itself goes,
+ * and again from the start if any module failed, so each one must be idempotent.
+ */
+public interface AccountCleanup {
+  /** The module's name, for the log when it fails. */
+  String module();
+
+  Future<Void> deleteUser(UserId user);
+}
