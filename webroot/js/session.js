@@ -7,7 +7,7 @@ import { ApiError } from './api.js';
 import * as e2ee from './e2ee.js';
 import * as vault from './vault.js';
 import { LiveEvents } from './live.js';
-import { conversationChanged, loadNewest } from './screens/conversation.js';
+import { conversationChanged, deliveryChanged, loadNewest } from './screens/conversation.js';
 import { attempt, h, setTitle, state, toast } from './ui.js';
 import { renderList } from './screens/list.js';
 import { keysScreen } from './screens/keys.js';
@@ -139,6 +139,10 @@ async function liveEvent(event) {
       : event.state === 'active' ? (event.connection === 'friend' ? `You and ${who} are now friends.` : `${who} and you: following.`) : null;
     if (said) toast(said);
     if (location.hash === '#/people' || location.hash.startsWith('#/u/')) flow.route();
+    return;
+  }
+  if (event.type === 'message.delivery') {
+    deliveryChanged(event);
     return;
   }
   if (event.type === 'message.new' && state.open?.id === event.conversationId) {

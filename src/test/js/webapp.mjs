@@ -124,7 +124,7 @@ function message(page, text, kind = '') {
 async function send(page, text) {
   await page.fill('#composer', text);
   await page.keyboard.press('Enter');
-  await message(page, text, '.mine').locator('text=Delivered to the server').waitFor();
+  await message(page, text, '.mine').locator('.state', { hasText: /On your server|Delivered/ }).waitFor();
 }
 
 async function sees(page, text) {
@@ -173,6 +173,7 @@ try {
   await shot(bob, '03-conversation-list-unread');
   await openFromList(bob, conversation);
   await sees(bob, 'Hello Bob, this is end-to-end encrypted.');
+  await message(alice, 'Hello Bob, this is end-to-end encrypted.', '.mine').locator('.state', { hasText: `✓✓ Delivered to ${B_DOMAIN}` }).waitFor();
 
   step('bob answers, with markup that must stay text; it appears on alice\'s open page without a reload');
   await send(bob, BOBS_ANSWER);
@@ -354,7 +355,7 @@ try {
   await shot(carol, '08-send-failed');
   await carol.context().setOffline(false);
   await message(carol, 'Written while offline.', '.failed').getByRole('button', { name: 'Retry' }).click();
-  await message(carol, 'Written while offline.', '.mine').locator('text=Delivered to the server').waitFor();
+  await message(carol, 'Written while offline.', '.mine').locator('.state', { hasText: /Delivered/ }).waitFor();
   await sees(alice, 'Written while offline.');
   expect(await message(alice, 'Written while offline.').count() === 1, 'delivered exactly once');
 

@@ -302,13 +302,39 @@ function messageItem(main, message) {
       mine ? deliveryState(main, message) : null));
 }
 
+/**
+ * Where a message stands: sending; on your node and on its way to each other node of the
+ * conversation; delivered once each of them accepted it (their receipts come back live); or
+ * refused by one, said by name. A conversation all on this node is delivered once on it.
+ */
 function deliveryState(main, message) {
   if (message.state === 'sending') return h('span', { class: 'state' }, 'Sending…');
-  if (message.state === 'sent') return h('span', { class: 'state', title: 'Delivered to your node' }, '✓ Delivered to the server');
+  if (message.state === 'sent') {
+    const here = state.node.domain;
+    const delivery = message.delivery ?? Object.fromEntries(state.open.participants.map(p => p.split('@')[1]).filter(d => d !== here).map(d => [d, 'pending']));
+    const waiting = Object.keys(delivery).filter(d => delivery[d] === 'pending');
+    const refused = Object.keys(delivery).filter(d => delivery[d] === 'failed');
+    const delivered = Object.keys(delivery).filter(d => delivery[d] === 'delivered');
+    if (refused.length) return h('span', { class: 'state refused', role: 'alert' }, `Not delivered to ${refused.join(', ')}`);
+    if (waiting.length) return h('span', { class: 'state', title: 'On your node; their nodes have not confirmed yet' }, `✓ On your server, on its way to ${waiting.join(', ')}`);
+    return h('span', { class: 'state delivered', title: 'Accepted by every node of the conversation' },
+      delivered.length ? `✓✓ Delivered to ${delivered.join(', ')}` : '✓✓ Delivered');
+  }
   return [
     h('span', { class: 'state', role: 'alert' }, 'Failed: ' + message.failure),
     h('button', { onclick: () => deliver(main, state.open, message) }, 'Retry')
   ];
+}
+
+/** A receipt from another node (live message.delivery): the message's state there, shown at once. */
+export function deliveryChanged(event) {
+  const open = state.open;
+  const message = open?.id === event.conversationId ? open.messages.get(event.messageId) : null;
+  if (!message) return;
+  const here = state.node.domain;
+  message.delivery = message.delivery ?? Object.fromEntries(open.participants.map(p => p.split('@')[1]).filter(d => d !== here).map(d => [d, 'pending']));
+  message.delivery[event.domain] = event.state;
+  updateMessage(message);
 }
 
 function updateMessage(message) {
@@ -404,7 +430,8 @@ function participantItem(main, userId) {
       h('span', {}, nameOf(userId, state.node.domain), me ? ' (you)' : '', h('span', { class: 'mono muted id' }, ' ' + userId))),
     print,
     warning,
-    me ? null : h('button', {
+    // Nobody is removed from a conversation of two: either one leaves it by starting another.
+    me || state.open.participants.length <= 2 ? null : h('button', {
       class: 'danger', 'aria-label': `Remove ${userId}`,
       onclick: async event => {
         if (!confirm(`Remove ${userId}? They will not be able to read anything sent from now on.`)) return;

@@ -36,6 +36,11 @@ public final class Addresses {
   public static final String FEDERATION_SEND = "openred.federation.send";
   public static final String FEDERATION_OUTBOX_NUDGE = "openred.federation.outbox.nudge";
   public static final String FEDERATION_METRICS = "openred.federation.metrics";
+  /**
+   * Local only: {destination, delivered: [envelope JSON text...], failed: [...]} once a destination
+   * accepted envelopes (2xx) or refused them for good: the receipts a module may show its senders.
+   */
+  public static final String FEDERATION_DELIVERED = "openred.federation.delivered";
 
   /** Prefix of the per-user live event addresses bridged to browsers. */
   public static final String USER_PREFIX = "user.";

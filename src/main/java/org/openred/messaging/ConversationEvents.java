@@ -12,7 +12,9 @@ import java.util.Set;
 final class ConversationEvents {
   static final String CONVERSATION_UPDATED = "conversation.updated";
   static final String MESSAGE_NEW = "message.new";
-  static final Set<String> KINDS = Set.of(CONVERSATION_UPDATED, MESSAGE_NEW);
+  /** Another node accepted (delivered) or refused for good (failed) one of the user's messages. */
+  static final String MESSAGE_DELIVERY = "message.delivery";
+  static final Set<String> KINDS = Set.of(CONVERSATION_UPDATED, MESSAGE_NEW, MESSAGE_DELIVERY);
 
   private final LiveEvents live;
 

@@ -261,9 +261,11 @@ public final class ConversationsVerticle extends VerticleBase {
         List<JsonObject> envelopes = new ArrayList<>();
         byDomain(participants).forEach((remote, users) -> envelopes.add(envelope("direct_message", caller, remote, new JsonObject()
             .put("conversationId", id).put("recipients", new JsonArray(users)).put("payload", payload))));
+        List<String> domains = new ArrayList<>(byDomain(participants).keySet());
         return graph.requireContact(UserId.parse(caller), others(caller, participants)).compose(ignored -> outbox.write(envelopes,
                 conn -> store.storeMessage(conn, id, messageId, caller, version, payload)
-                .compose(created -> created ? store.touch(conn, id, version, Instant.now().toString()).map(true) : Future.succeededFuture(false)),
+                .compose(created -> created ? store.touch(conn, id, version, Instant.now().toString())
+                    .compose(touched -> Receipts.pending(conn, id, messageId, domains)).map(true) : Future.succeededFuture(false)),
                 created -> created))
             .map(created -> {
               if (created) {
@@ -286,10 +288,14 @@ public final class ConversationsVerticle extends VerticleBase {
                 + "ORDER BY seq DESC LIMIT " + (limit + 1)).execute(Map.of("id", id, "before", before))))
         .compose(rows -> {
           JsonArray messages = new JsonArray();
+          List<String> own = new ArrayList<>();
           for (int i = 0; i < Math.min(limit, rows.size()); i++) {
             Row row = rows.get(i);
             messages.add(new JsonObject().put("messageId", row.getString("message_id")).put("senderId", row.getString("sender_id"))
                 .put("payload", new JsonObject(row.getString("payload"))).put("received_at", row.getString("received_at")));
+            if (caller.equals(row.getString("sender_id"))) {
+              own.add(row.getString("message_id"));
+            }
           }
           Long next = rows.size() > limit ? rows.get(limit - 1).getLong("seq") : null;
           long newest = rows.isEmpty() ? 0 : rows.get(0).getLong("seq");
@@ -298,7 +304,16 @@ public final class ConversationsVerticle extends VerticleBase {
                   + "WHERE conversation_id = #{id} AND user_id = #{u} AND last_read_seq < #{seq}")
                   .execute(Map.of("seq", newest, "id", id, "u", caller)).mapEmpty()
               : Future.succeededFuture();
-          return read.map(new JsonObject().put("messages", messages).put("next", next));
+          // The caller's own messages say where they stand with each other node they went to.
+          return read.compose(ignored -> Receipts.of(services.database().pool(), id, own)).map(receipts -> {
+            messages.forEach(item -> {
+              JsonObject message = (JsonObject) item;
+              if (caller.equals(message.getString("senderId"))) {
+                message.put("delivery", receipts.getOrDefault(message.getString("messageId"), new JsonObject()));
+              }
+            });
+            return new JsonObject().put("messages", messages).put("next", next);
+          });
         });
   }
 

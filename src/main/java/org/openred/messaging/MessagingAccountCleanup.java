@@ -37,6 +37,7 @@ final class MessagingAccountCleanup implements AccountCleanup {
         + "AND o.removed_at IS NULL AND o.user_id LIKE #{local} ESCAPE '\\')";
     List<String> statements = List.of(
         "DELETE FROM messages WHERE conversation_id IN (" + orphaned + ")",
+        "DELETE FROM message_receipts WHERE conversation_id IN (" + orphaned + ")",
         "DELETE FROM conversation_keys WHERE conversation_id IN (" + orphaned + ")",
         "DELETE FROM conversations WHERE conversation_id IN (" + orphaned + ")",
         "DELETE FROM conversation_participants WHERE conversation_id IN (" + orphaned + ")",

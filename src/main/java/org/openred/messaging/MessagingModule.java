@@ -26,7 +26,8 @@ public final class MessagingModule implements OpenRedModule {
   @Override
   public List<Deployment> verticles(ModuleContext context) {
     return List.of(Deployment.one(() -> new ConversationsVerticle(context.services())),
-        Deployment.one(() -> new InboundConversationsVerticle(context.services())));
+        Deployment.one(() -> new InboundConversationsVerticle(context.services())),
+        Deployment.one(() -> new ReceiptsVerticle(context.services())));
   }
 
   @Override

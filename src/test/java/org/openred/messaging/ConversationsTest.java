@@ -111,6 +111,14 @@ class ConversationsTest {
     });
     assertEquals("hello bob", E2eeClient.decrypt(received.getJsonObject("payload"), key1, bob.keysOf(alice.client.userId).getString("sig")));
     assertEquals(alice.client.userId, received.getString("senderId"));
+    assertTrue(!received.containsKey("delivery"), "receipts are the sender's only");
+    // B's acceptance comes back as a receipt: alice's own view says where her message stands.
+    String bobsDomain = "b.test";
+    eventually("alice's message is delivered to B", () -> {
+      JsonObject mine = new JsonObject(alice.call("GET", "/api/v1/conversations/" + conversation + "/messages", null).body())
+          .getJsonArray("messages").getJsonObject(0);
+      return "delivered".equals(mine.getJsonObject("delivery").getString(bobsDomain)) ? mine : null;
+    });
 
     // carol is removed; the key rotates for alice and bob only.
     byte[] key2 = E2eeClient.newSessionKey();

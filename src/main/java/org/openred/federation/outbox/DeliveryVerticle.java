@@ -5,7 +5,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import org.openred.kernel.Addresses;
@@ -45,6 +47,7 @@ public final class DeliveryVerticle extends VerticleBase {
   private final Set<String> again = new HashSet<>();
   private final DestinationHealth health = new DestinationHealth();
   private final AtomicLong queued = new AtomicLong();
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong retried = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
@@ -225,8 +228,11 @@ public final class DeliveryVerticle extends VerticleBase {
     final List<Map<String, Object>> failures = new ArrayList<>();
     final List<Map<String, Object>> retries = new ArrayList<>();
 
+    final List<Row> failedRows = new ArrayList<>();
+
     void failed(Row row, String why) {
       failures.add(Map.of("why", truncate(why), "seq", row.getLong("seq")));
+      failedRows.add(row);
     }
 
     void retry(Row row, String why) {
@@ -244,7 +250,16 @@ public final class DeliveryVerticle extends VerticleBase {
       retried.addAndGet(retries.size());
       failed.addAndGet(failures.size());
       failures.forEach(f -> LOG.warn("Envelope {} to {} not delivered: {}", f.get("seq"), destination, f.get("why")));
-      return store.settle(delivered.stream().map(row -> row.getLong("seq")).toList(), failures, retries);
+      return store.settle(delivered.stream().map(row -> row.getLong("seq")).toList(), failures, retries).onSuccess(ignored -> {
+        if (!delivered.isEmpty() || !failedRows.isEmpty()) {
+          JsonArray accepted = new JsonArray();
+          delivered.forEach(row -> accepted.add(row.getString("body")));
+          JsonArray refused = new JsonArray();
+          failedRows.forEach(row -> refused.add(row.getString("body")));
+          vertx.eventBus().publish(Addresses.FEDERATION_DELIVERED, new JsonObject().put("destination", destination)
+              .put("delivered", accepted).put("failed", refused), LOCAL);
+        }
+      });
     }
   }
 
