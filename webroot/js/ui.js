@@ -95,6 +95,7 @@ export function parseUserIds(textValue, domain) {
 }
 
 export function conversationTitle(conversation) {
+  if (conversation.ended) return 'Ended conversation';
   const others = conversation.participants.filter(p => p !== state.me.userId);
   return others.length ? others.map(p => nameOf(p, state.node.domain)).join(', ') : 'Only you';
 }

@@ -326,7 +326,11 @@ try {
   alice.once('dialog', dialog => dialog.accept());
   await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).click();
   await alice.getByRole('button', { name: `Remove bob@${B_DOMAIN}` }).waitFor({ state: 'detached' });
-  await bob.locator('.closed').waitFor();
+  await bob.locator('.closed', { hasText: 'ended for you when Alice Liddell removed you' }).waitFor();
+  await bob.locator(`[data-conversation="${conversation}"] .title`, { hasText: 'Ended conversation' }).waitFor();
+  await alice.locator('.messages .event', { hasText: 'carol was added by you' }).waitFor();
+  await alice.locator('.messages .event', { hasText: `bob@${B_DOMAIN} was removed by you` }).waitFor();
+  await carol.locator('.messages .event', { hasText: 'You were added by Alice Liddell' }).waitFor();
   await send(alice, 'Only for Alice and Carol now.');
   await sees(carol, 'Only for Alice and Carol now.');
   await send(carol, 'Carol here, reading you.');

@@ -27,15 +27,16 @@ export async function openConversation(main, id) {
   if (state.open?.id !== id) {
     state.open = {
       id, participants: summary?.participants ?? [], keyVersion: summary?.keyVersion ?? 1,
-      keys: new Map(), messages: new Map(), order: [], next: undefined, closed: !summary, showDetails: false
+      keys: new Map(), messages: new Map(), order: [], next: undefined, closed: !summary || Boolean(summary.ended), showDetails: false,
+      ended: summary?.ended ? summary : null, members: []
     };
     render(main);
     // Focus once, at opening: moving it after the loads would pull it from under someone typing.
     (main.querySelector('#composer') ?? main.querySelector('h2'))?.focus({ preventScroll: true });
     const open = state.open;
-    open.ready = summary ? attempt(async () => {
+    open.ready = summary && !summary.ended ? attempt(async () => {
       await loadKeys(open);
-      await loadNewest(open);
+      await Promise.all([loadNewest(open), loadMembers(open)]);
     }) : Promise.resolve();
     await open.ready;
   }
@@ -47,10 +48,14 @@ export async function conversationChanged(main) {
   const open = state.open;
   if (!open) return;
   const summary = state.conversations.find(c => c.conversationId === open.id);
-  if (!summary) {
+  if (!summary || summary.ended) {
     open.closed = true;
+    open.ended = summary?.ended ? summary : null;
   } else {
     open.closed = false;
+    // Someone came or went since the lines were read: read them again.
+    const current = open.members.filter(m => !m.removed_at).map(m => m.userId).sort().join();
+    if (current !== [...summary.participants].sort().join()) await attempt(() => loadMembers(open));
     open.participants = summary.participants;
     if (summary.keyVersion !== open.keyVersion || !open.keys.has(summary.keyVersion)) {
       open.keyVersion = summary.keyVersion;
@@ -58,6 +63,31 @@ export async function conversationChanged(main) {
     }
   }
   if (state.open === open) render(main);
+}
+
+/** Who came and went, for the timeline's lines ("carol was added by alice"). */
+async function loadMembers(open) {
+  const answer = await api.call('GET', `/conversations/${enc(open.id)}/members`).catch(() => ({ members: [] }));
+  open.members = answer.members;
+  const main = document.getElementById('main');
+  if (state.open === open) renderTimeline(main, 'keep');
+}
+
+/** The timeline's lines about membership, each at its time: joins after the start, and removals. */
+function membershipLines(open) {
+  const domain = state.node.domain;
+  const start = open.members.reduce((first, m) => (first === null || m.joined_at < first ? m.joined_at : first), null);
+  const lines = [];
+  for (const m of open.members) {
+    const who = m.userId === state.me.userId ? 'You' : nameOf(m.userId, domain);
+    if (m.added_by && m.added_by !== m.userId && m.joined_at > start) {
+      lines.push({ at: m.joined_at, text: `${who} ${m.userId === state.me.userId ? 'were' : 'was'} added by ${m.added_by === state.me.userId ? 'you' : nameOf(m.added_by, domain)}` });
+    }
+    if (m.removed_at) {
+      lines.push({ at: m.removed_at, text: m.removed_by ? `${who} was removed by ${m.removed_by === state.me.userId ? 'you' : nameOf(m.removed_by, domain)}` : `${who} left` });
+    }
+  }
+  return lines;
 }
 
 async function loadKeys(open) {
@@ -270,8 +300,10 @@ function update(main) {
     });
   const footer = main.querySelector('#conversation-footer');
   if (open.closed && !footer.querySelector('.closed')) {
-    replace(footer, h('p', { class: 'closed notice', role: 'status' },
-      'You are not a participant of this conversation (any more): new messages do not reach you.'));
+    const by = open.ended?.removed_by;
+    replace(footer, h('p', { class: 'closed notice', role: 'status' }, open.ended
+      ? `This conversation ended for you${by ? ` when ${nameOf(by, state.node.domain)} removed you` : ''} (${formatTime(open.ended.ended_at)}): new messages do not reach you.`
+      : 'You are not a participant of this conversation (any more): new messages do not reach you.'));
   } else if (!open.closed && !footer.querySelector('#composer')) {
     replace(footer, composer(main));
   }
@@ -283,10 +315,16 @@ function renderTimeline(main, scroll) {
   const open = state.open;
   const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
   const fromBottom = timeline.scrollHeight - timeline.scrollTop;
+  // Messages and membership lines by time; lines older than the oldest loaded message wait for it.
+  const messages = open.order.map(id => open.messages.get(id));
+  const oldest = open.next && messages.length ? messages[0].sentAt : '';
+  const items = [...messages.map(m => ({ at: m.sentAt ?? '', item: messageItem(main, m) })),
+    ...membershipLines(open).filter(line => line.at >= oldest).map(line => ({ at: line.at, item: h('li', { class: 'event' }, line.text) }))];
+  items.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
   replace(timeline.querySelector('#messages'),
     open.next ? h('li', { class: 'older' }, h('button', { class: 'link', onclick: () => loadOlder(main) }, 'Load older messages')) : null,
     open.order.length === 0 && !open.closed ? h('li', { class: 'empty' }, 'No messages yet. Say hello: only the people here can read it.') : null,
-    open.order.map(id => messageItem(main, open.messages.get(id))));
+    items.map(entry => entry.item));
   if (scroll === 'keep') timeline.scrollTop = timeline.scrollHeight - fromBottom;
   else if (scroll === 'bottom' || atBottom) timeline.scrollTop = timeline.scrollHeight;
 }

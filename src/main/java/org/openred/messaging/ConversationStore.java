@@ -57,12 +57,23 @@ final class ConversationStore {
         .mapEmpty();
   }
 
-  Future<Void> addParticipants(SqlConnection conn, String id, Map<String, String> wrapped, int version, String now) {
+  /** Adds these users (their keys stored for the local ones), added by {@code addedBy}; a removed member added again joins anew. */
+  Future<Void> addParticipants(SqlConnection conn, String id, Map<String, String> wrapped, int version, String now, String addedBy) {
     List<Map<String, Object>> rows = new ArrayList<>();
-    wrapped.keySet().forEach(user -> rows.add(Map.of("id", id, "u", user, "now", now)));
+    wrapped.keySet().forEach(user -> {
+      Map<String, Object> row = new java.util.HashMap<>();
+      row.put("id", id);
+      row.put("u", user);
+      row.put("now", now);
+      row.put("by", addedBy);
+      rows.add(row);
+    });
     Future<Void> inserted = rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(conn,
-            "INSERT INTO conversation_participants (conversation_id, user_id, joined_at) VALUES (#{id}, #{u}, #{now}) "
-                + "ON CONFLICT (conversation_id, user_id) DO UPDATE SET removed_at = NULL")
+            "INSERT INTO conversation_participants (conversation_id, user_id, joined_at, added_by) VALUES (#{id}, #{u}, #{now}, #{by}) "
+                + "ON CONFLICT (conversation_id, user_id) DO UPDATE SET "
+                + "joined_at = CASE WHEN conversation_participants.removed_at IS NULL THEN conversation_participants.joined_at ELSE excluded.joined_at END, "
+                + "added_by = CASE WHEN conversation_participants.removed_at IS NULL THEN conversation_participants.added_by ELSE excluded.added_by END, "
+                + "removed_at = NULL, removed_by = NULL")
         .executeBatch(rows).mapEmpty();
     Map<String, String> localKeys = new LinkedHashMap<>();
     wrapped.forEach((user, key) -> {
@@ -103,6 +114,23 @@ final class ConversationStore {
             // The same answer whether the conversation exists or not: its existence is nobody else's business.
             ? Future.failedFuture(new Problem(404, "unknown-conversation", "no such conversation"))
             : Future.succeededFuture(rows.iterator().next()));
+  }
+
+  /** {userId, joined_at, added_by, removed_at, removed_by} of everyone who took part, in joining order. */
+  Future<List<Row>> members(String id) {
+    return rows(SqlTemplate.forQuery(services.database().pool(), "SELECT user_id, joined_at, added_by, removed_at, removed_by "
+        + "FROM conversation_participants WHERE conversation_id = #{id} ORDER BY joined_at, user_id").execute(Map.of("id", id)));
+  }
+
+  /** Marks {@code user} removed by {@code by} (null: they left, their account deleted); nothing when they were not in it. */
+  static Future<Void> remove(SqlConnection conn, String id, String user, String by, String now) {
+    Map<String, Object> params = new java.util.HashMap<>();
+    params.put("id", id);
+    params.put("u", user);
+    params.put("by", by);
+    params.put("now", now);
+    return SqlTemplate.forUpdate(conn, "UPDATE conversation_participants SET removed_at = #{now}, removed_by = #{by} "
+        + "WHERE conversation_id = #{id} AND user_id = #{u} AND removed_at IS NULL").execute(params).mapEmpty();
   }
 
   Future<Set<String>> currentParticipants(String id) {

@@ -28,6 +28,7 @@ final class ConversationsRoutes implements RouteModule {
     router.post(base).handler(ctx -> call(ctx, MessagingAddresses.CREATE, JsonExchange.body(ctx), 201));
     router.get(base).handler(ctx -> call(ctx, MessagingAddresses.LIST, new JsonObject(), 200));
     router.get(base + "/:id/keys").handler(ctx -> call(ctx, MessagingAddresses.KEYS, withId(ctx, new JsonObject()), 200));
+    router.get(base + "/:id/members").handler(ctx -> call(ctx, MessagingAddresses.MEMBERS, withId(ctx, new JsonObject()), 200));
     router.post(base + "/:id/participants").handler(ctx -> call(ctx, MessagingAddresses.ADD, withId(ctx, JsonExchange.body(ctx)), 200));
     router.delete(base + "/:id/participants/:userId").handler(ctx -> call(ctx, MessagingAddresses.REMOVE,
         withId(ctx, JsonExchange.body(ctx)).put("userId", ctx.pathParam("userId")), 200));

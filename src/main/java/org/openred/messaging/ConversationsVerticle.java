@@ -63,7 +63,8 @@ public final class ConversationsVerticle extends VerticleBase {
           MessagingAddresses.ADD, this::add,
           MessagingAddresses.REMOVE, this::remove,
           MessagingAddresses.POST, this::post,
-          MessagingAddresses.HISTORY, this::history));
+          MessagingAddresses.HISTORY, this::history,
+          MessagingAddresses.MEMBERS, this::members));
     });
   }
 
@@ -97,20 +98,23 @@ public final class ConversationsVerticle extends VerticleBase {
             .execute(Map.of("id", id, "creator", caller, "now", now))
             .compose(result -> result.rowCount() == 0
                 ? Future.failedFuture(new Problem(409, "conversation-exists", "a conversation with this id exists"))
-                : store.addParticipants(conn, id, wrapped, 1, now))))
+                : store.addParticipants(conn, id, wrapped, 1, now, caller))))
         .map(ignored -> {
           events.notify(wrapped.keySet(), ConversationEvents.CONVERSATION_UPDATED, id);
           return new JsonObject().put("conversationId", id);
         });
   }
 
-  /** {caller} -> {conversations: [{conversationId, participants, keyVersion, encryptedSessionKey, updated_at, unread}]}. */
+  /**
+   * {caller} -> {conversations: [{conversationId, participants, keyVersion, encryptedSessionKey, updated_at, unread}]}, and
+   * those the caller was removed from as {conversationId, ended: true, ended_at, removed_by}.
+   */
   private Future<JsonObject> list(JsonObject body) {
     String caller = body.getString("caller");
     var pool = services.database().pool();
-    Future<List<Row>> mine = store.rows(SqlTemplate.forQuery(pool, "SELECT c.conversation_id, c.key_version, c.updated_at, p.last_read_seq "
-        + "FROM conversations c JOIN conversation_participants p ON p.conversation_id = c.conversation_id "
-        + "WHERE p.user_id = #{u} AND p.removed_at IS NULL ORDER BY c.updated_at DESC").execute(Map.of("u", caller)));
+    Future<List<Row>> mine = store.rows(SqlTemplate.forQuery(pool, "SELECT c.conversation_id, c.key_version, c.updated_at, p.last_read_seq, "
+        + "p.removed_at, p.removed_by FROM conversations c JOIN conversation_participants p ON p.conversation_id = c.conversation_id "
+        + "WHERE p.user_id = #{u} ORDER BY c.updated_at DESC").execute(Map.of("u", caller)));
     Future<List<Row>> members = store.rows(SqlTemplate.forQuery(pool, "SELECT conversation_id, user_id FROM conversation_participants "
         + "WHERE removed_at IS NULL AND conversation_id IN (SELECT conversation_id FROM conversation_participants "
         + "WHERE user_id = #{u} AND removed_at IS NULL)").execute(Map.of("u", caller)));
@@ -131,6 +135,13 @@ public final class ConversationsVerticle extends VerticleBase {
       JsonArray conversations = new JsonArray();
       for (Row row : mine.result()) {
         String id = row.getString("conversation_id");
+        if (row.getString("removed_at") != null) {
+          // Ended for the caller: listed, so it does not vanish, with nothing of what follows.
+          conversations.add(new JsonObject().put("conversationId", id).put("participants", new JsonArray()).put("ended", true)
+              .put("ended_at", row.getString("removed_at")).put("removed_by", row.getString("removed_by"))
+              .put("updated_at", row.getString("removed_at")).put("unread", 0L));
+          continue;
+        }
         Row key = latestKey.get(id);
         conversations.add(new JsonObject().put("conversationId", id).put("participants", participants.getOrDefault(id, new JsonArray()))
             .put("keyVersion", row.getInteger("key_version"))
@@ -186,7 +197,7 @@ public final class ConversationsVerticle extends VerticleBase {
         return accounts.requireLocal(store.localUsers(Set.of(newcomer)))
             .compose(ignored -> graph.requireContact(UserId.parse(caller), List.of(UserId.parse(newcomer))))
             .compose(ignored -> outbox.write(envelopes,
-                conn -> store.addParticipants(conn, id, Map.of(newcomer, key), version, now).compose(added -> store.touch(conn, id, version, now))))
+                conn -> store.addParticipants(conn, id, Map.of(newcomer, key), version, now, caller).compose(added -> store.touch(conn, id, version, now))))
             .map(ignored -> {
               events.notify(all, ConversationEvents.CONVERSATION_UPDATED, id);
               return new JsonObject().put("conversationId", id).put("participants", new JsonArray(new ArrayList<>(all)));
@@ -229,8 +240,7 @@ public final class ConversationsVerticle extends VerticleBase {
       });
       String now = Instant.now().toString();
       return outbox.write(envelopes, conn ->
-              SqlTemplate.forUpdate(conn, "UPDATE conversation_participants SET removed_at = #{now} WHERE conversation_id = #{id} AND user_id = #{u}")
-                  .execute(Map.of("now", now, "id", id, "u", leaving))
+              ConversationStore.remove(conn, id, leaving, caller, now)
                   .compose(ignored -> store.storeKeys(conn, id, wrapped, version))
                   .compose(ignored -> store.touch(conn, id, version, now)))
           .map(ignored -> {
@@ -274,6 +284,18 @@ public final class ConversationsVerticle extends VerticleBase {
               return new JsonObject().put("messageId", messageId).put("created", created);
             });
       });
+    });
+  }
+
+  /** {caller, conversationId} -> {members: [{userId, joined_at, added_by, removed_at, removed_by}]}: who came and went, for the timeline. */
+  private Future<JsonObject> members(JsonObject body) {
+    String caller = body.getString("caller");
+    String id = ConversationRules.conversationId(body.getValue("conversationId"));
+    return store.participant(id, caller).compose(ignored -> store.members(id)).map(rows -> {
+      JsonArray members = new JsonArray();
+      rows.forEach(row -> members.add(new JsonObject().put("userId", row.getString("user_id")).put("joined_at", row.getString("joined_at"))
+          .put("added_by", row.getString("added_by")).put("removed_at", row.getString("removed_at")).put("removed_by", row.getString("removed_by"))));
+      return new JsonObject().put("members", members);
     });
   }
 

@@ -64,7 +64,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
     try {
       return switch (type) {
         case "conversation_create", "conversation_add" -> applyMembership(sender, payload).map(created -> status(created ? 201 : 200));
-        case "conversation_rotate" -> applyRotation(sender, payload).map(status(200));
+        case "conversation_rotate" -> applyRotation(sender, envelope.getJsonObject("from").getString("username"), payload).map(status(200));
         default -> Future.failedFuture(new Problem(400, "unsupported-envelope-type", "no conversation envelope of type " + type));
       };
     } catch (ClassCastException | NullPointerException e) {
@@ -134,7 +134,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
           }
           Map<String, String> newcomers = new LinkedHashMap<>();
           all.stream().filter(user -> !known.contains(user)).forEach(user -> newcomers.put(user, toAdd.get(user)));
-          return store.addParticipants(conn, id, newcomers, keyVersion, now).compose(i -> store.storeKeys(conn, id, toAdd, keyVersion))
+          return store.addParticipants(conn, id, newcomers, keyVersion, now, initiator).compose(i -> store.storeKeys(conn, id, toAdd, keyVersion))
               .map(inserted.rowCount() == 1);
         }))))
         .onSuccess(ignored -> events.notify(all, "conversation.updated", id));
@@ -153,7 +153,8 @@ public final class InboundConversationsVerticle extends VerticleBase {
     return wrapped;
   }
 
-  private Future<Void> applyRotation(String sender, JsonObject payload) {
+  private Future<Void> applyRotation(String sender, String senderUsername, JsonObject payload) {
+    String remover = senderUsername == null ? null : senderUsername + "@" + sender;
     String id = ConversationRules.conversationId(payload.getValue("conversationId"));
     int version = ConversationRules.keyVersion(payload.getValue("keyVersion"));
     List<String> removed = new ArrayList<>();
@@ -167,8 +168,7 @@ public final class InboundConversationsVerticle extends VerticleBase {
       return services.database().pool().withTransaction(conn -> {
         Future<Void> chain = Future.succeededFuture();
         for (String user : removed) {
-          chain = chain.compose(i -> SqlTemplate.forUpdate(conn, "UPDATE conversation_participants SET removed_at = #{now} "
-              + "WHERE conversation_id = #{id} AND user_id = #{u} AND removed_at IS NULL").execute(Map.of("now", now, "id", id, "u", user)).mapEmpty());
+          chain = chain.compose(i -> ConversationStore.remove(conn, id, user, remover, now));
         }
         return chain.compose(i -> store.storeKeys(conn, id, wrapped, version)).compose(i -> store.touch(conn, id, version, now));
       }).onSuccess(ignored -> events.notify(current, "conversation.updated", id));

@@ -42,6 +42,7 @@ final class MessagingAccountCleanup implements AccountCleanup {
         "DELETE FROM conversations WHERE conversation_id IN (" + orphaned + ")",
         "DELETE FROM conversation_participants WHERE conversation_id IN (" + orphaned + ")",
         "DELETE FROM conversation_keys WHERE user_id = #{me}",
+        // removed_by stays empty: nobody removed them, they left.
         "UPDATE conversation_participants SET removed_at = #{now} WHERE user_id = #{me} AND removed_at IS NULL");
     return services.database().pool().withTransaction(conn -> {
       Future<Void> done = Future.succeededFuture();

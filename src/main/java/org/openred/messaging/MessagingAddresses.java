@@ -16,4 +16,5 @@ public final class MessagingAddresses {
   public static final String REMOVE = "openred.conversations.remove";
   public static final String POST = "openred.conversations.post";
   public static final String HISTORY = "openred.conversations.history";
+  public static final String MEMBERS = "openred.conversations.members";
 }

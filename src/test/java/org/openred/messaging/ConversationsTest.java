@@ -16,6 +16,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.TestNodes.await;
 import static org.openred.testing.Problems.assertProblem;
@@ -148,6 +149,20 @@ class ConversationsTest {
     assertProblem(409, "stale-key-version", bob.call("POST", "/api/v1/conversations/" + conversation + "/messages",
         new JsonObject().put("messageId", stale).put("payload", bob.client.encrypt(key1, conversation, 1, stale, "old key"))));
     assertProblem(404, "unknown-conversation", carol.call("GET", "/api/v1/conversations/" + conversation + "/messages", null));
+    assertProblem(404, "unknown-conversation", carol.call("GET", "/api/v1/conversations/" + conversation + "/members", null));
+
+    // Her list keeps it, ended, saying who ended it, and nothing more.
+    JsonObject ended = new JsonObject(carol.call("GET", "/api/v1/conversations", null).body()).getJsonArray("conversations").stream()
+        .map(JsonObject.class::cast).filter(c -> conversation.equals(c.getString("conversationId"))).findFirst().orElseThrow();
+    assertTrue(ended.getBoolean("ended"));
+    assertEquals(alice.client.userId, ended.getString("removed_by"), "B learned who removed her from the rotation's sender");
+    assertTrue(ended.getJsonArray("participants").isEmpty() && !ended.containsKey("encryptedSessionKey"));
+    // Those who stay see who came and went.
+    JsonArray members = new JsonObject(alice.call("GET", "/api/v1/conversations/" + conversation + "/members", null).body()).getJsonArray("members");
+    JsonObject carolsPlace = members.stream().map(JsonObject.class::cast).filter(m -> carol.client.userId.equals(m.getString("userId"))).findFirst().orElseThrow();
+    assertEquals(alice.client.userId, carolsPlace.getString("added_by"));
+    assertEquals(alice.client.userId, carolsPlace.getString("removed_by"));
+    assertNotNull(carolsPlace.getString("removed_at"));
   }
 
   /** A bridge socket on B: frames arrive in {@code frames}. */
