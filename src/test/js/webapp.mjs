@@ -141,6 +141,9 @@ try {
   const alice = await person(A_URL);
   await alice.waitForSelector('#username');
   await alice.getByRole('tab', { name: 'Sign up' }).click();
+  await alice.getByRole('button', { name: 'Create account' }).click();
+  await alice.locator('#auth-error', { hasText: 'Enter a username.' }).filter({ hasText: 'Enter a password.' }).waitFor();
+  expect(await alice.evaluate(() => document.activeElement.id) === 'username', 'the first field at fault has the focus');
   await shot(alice, '01-sign-up');
   await signUp(alice, 'alice', { skipBackup: false });
   expect(await alice.locator('.backup-step', { hasText: 'cannot read your old messages' }).count() === 1, 'it says why the file matters');

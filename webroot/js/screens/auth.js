@@ -29,13 +29,18 @@ export function authScreen(mode) {
       event.preventDefault();
       error.textContent = '';
       const name = username.value.trim().toLowerCase();
-      if (!name || !password.value) {
-        error.textContent = 'Enter your username and password.';
-        return;
+      // Every problem at once, each in words, and the first field at fault focused.
+      const problems = [];
+      if (!name) problems.push([username, 'Enter a username.']);
+      else if (signup && !/^[a-z0-9][a-z0-9._-]{0,63}$/.test(name)) {
+        problems.push([username, 'A username is lower-case letters, digits, dots, dashes or underscores, starting with a letter or a digit.']);
       }
-      if (signup && password.value !== confirmPassword.value) {
-        error.textContent = 'The two passwords differ.';
-        confirmPassword.focus();
+      if (!password.value) problems.push([password, 'Enter a password.']);
+      else if (signup && [...password.value].length < 8) problems.push([password, 'A password has at least 8 characters.']);
+      if (signup && password.value && password.value !== confirmPassword.value) problems.push([confirmPassword, 'The two passwords differ.']);
+      if (problems.length) {
+        replace(error, problems.map(([, text]) => h('span', { class: 'line' }, text)));
+        problems[0][0].focus();
         return;
       }
       submit.disabled = true;

@@ -8,6 +8,7 @@ import * as e2ee from '../e2ee.js';
 import { keysOf, trustNewKeys } from '../contacts.js';
 import { addParticipant, removeParticipant } from '../membership.js';
 import { avatar, nameOf } from '../people.js';
+import { readAbout } from './notifications.js';
 import { attempt, conversationTitle, explain, formatTime, h, parseUserIds, replace, setTitle, state, toast } from '../ui.js';
 
 const PAGE = 30;
@@ -36,7 +37,7 @@ export async function openConversation(main, id) {
     const open = state.open;
     open.ready = summary && !summary.ended ? attempt(async () => {
       await loadKeys(open);
-      await Promise.all([loadNewest(open), loadMembers(open)]);
+      await Promise.all([loadNewest(open), loadMembers(open), readAbout(id)]);
     }) : Promise.resolve();
     await open.ready;
   }

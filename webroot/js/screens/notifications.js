@@ -47,6 +47,13 @@ function people(list) {
   return list.map(n => n.data.userId ?? n.data.senderId).filter(Boolean);
 }
 
+/** What is about one conversation (its messages) is read once it is opened. */
+export async function readAbout(subject) {
+  if (unread === 0) return;
+  const answer = await api.call('POST', '/notifications/read', { subject });
+  showCount(answer.unread);
+}
+
 /** At sign-in: the count for the top bar. */
 export async function loadUnread() {
   const answer = await api.call('GET', '/notifications');
@@ -108,6 +115,12 @@ function browserNotificationsChoice() {
 /** A live notification: the count goes up (or the open list is drawn again), and a background tab asks the browser to tell. */
 export async function notificationEvent(event) {
   const n = event.notification;
+  if (n.kind === 'message' && state.open?.id === n.data.conversationId && document.visibilityState === 'visible') {
+    // Being read as it comes: no count, no word from the browser.
+    unread = event.unread;
+    await readAbout(n.data.conversationId);
+    return;
+  }
   await loadProfiles(people([n]));
   if (location.hash === '#/notifications') {
     const main = document.querySelector('#main .view');

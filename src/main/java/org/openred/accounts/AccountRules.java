@@ -19,7 +19,7 @@ final class AccountRules {
   static String username(JsonObject body) {
     String username = UserStore.username(body.getValue("username"));
     if (username == null) {
-      throw new Problem(400, "invalid-username", "a username is 1 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit");
+      throw new Problem(400, "invalid-username", "a username is 1 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or a digit");
     }
     return username;
   }

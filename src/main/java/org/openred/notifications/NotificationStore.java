@@ -84,8 +84,12 @@ final class NotificationStore {
         .map(rows -> rows.iterator().next().getLong("n"));
   }
 
-  static Future<Void> markRead(SqlClient client, String owner) {
-    return SqlTemplate.forUpdate(client, "UPDATE notifications SET unread = 0 WHERE owner = #{o} AND unread = 1").execute(Map.of("o", owner)).mapEmpty();
+  /** Marks the owner's unread notifications read: all of them, or those about {@code subject} when given. */
+  static Future<Void> markRead(SqlClient client, String owner, String subject) {
+    return subject == null
+        ? SqlTemplate.forUpdate(client, "UPDATE notifications SET unread = 0 WHERE owner = #{o} AND unread = 1").execute(Map.of("o", owner)).mapEmpty()
+        : SqlTemplate.forUpdate(client, "UPDATE notifications SET unread = 0 WHERE owner = #{o} AND subject = #{s} AND unread = 1")
+            .execute(Map.of("o", owner, "s", subject)).mapEmpty();
   }
 
   private static JsonObject view(Row row) {

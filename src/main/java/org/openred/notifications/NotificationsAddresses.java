@@ -4,7 +4,7 @@ package org.openred.notifications;
 public final class NotificationsAddresses {
   /** {caller, before?} -> {notifications: [...newest first], unread, next}. */
   public static final String LIST = "openred.notifications.list";
-  /** {caller} -> {unread: 0}: every notification of the caller marked read. */
+  /** {caller, subject?} -> {unread}: the caller's notifications marked read, all or those about one subject. */
   public static final String READ = "openred.notifications.read";
 
   private NotificationsAddresses() {

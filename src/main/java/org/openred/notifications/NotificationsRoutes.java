@@ -27,7 +27,9 @@ final class NotificationsRoutes implements RouteModule {
       String cursor = ctx.queryParams().get("cursor");
       call(ctx, NotificationsAddresses.LIST, cursor == null ? new JsonObject() : new JsonObject().put("before", cursor));
     });
-    router.post("/api/v1/notifications/read").handler(ctx -> call(ctx, NotificationsAddresses.READ, new JsonObject()));
+    // No body: all read; {subject}: those about one conversation or post (opening it reads them).
+    router.post("/api/v1/notifications/read").handler(ctx -> call(ctx, NotificationsAddresses.READ,
+        ctx.get(org.openred.web.HttpVerticle.JSON_BODY) instanceof JsonObject body ? body : new JsonObject()));
   }
 
   private void call(RoutingContext ctx, String address, JsonObject body) {

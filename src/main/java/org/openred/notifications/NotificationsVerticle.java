@@ -105,8 +105,15 @@ public final class NotificationsVerticle extends VerticleBase {
         .map(all -> all.<JsonObject>resultAt(0).put("unread", all.<Long>resultAt(1)));
   }
 
+  /** {caller, subject?} -> {unread}: all of the caller's read, or those about one subject (a conversation, a post). */
   private Future<JsonObject> read(JsonObject body) {
     String owner = UserId.parse(body.getValue("caller")).toString();
-    return owners.run(owner, () -> NotificationStore.markRead(services.database().pool(), owner)).map(ignored -> new JsonObject().put("unread", 0));
+    Object subject = body.getValue("subject");
+    if (subject != null && !(subject instanceof String text && text.matches("[A-Za-z0-9_@.:-]{1,200}"))) {
+      throw new Problem(400, "invalid-field", "subject is a conversation or post id");
+    }
+    var pool = services.database().pool();
+    return owners.run(owner, () -> NotificationStore.markRead(pool, owner, (String) subject))
+        .compose(ignored -> NotificationStore.unread(pool, owner)).map(unread -> new JsonObject().put("unread", unread));
   }
 }

@@ -117,6 +117,9 @@ class NotificationsTest {
     JsonObject message = mine.getJsonArray("notifications").getJsonObject(0);
     assertEquals(conversation, message.getJsonObject("data").getString("conversationId"));
     assertEquals("bob@b.test", message.getJsonObject("data").getString("senderId"));
+    assertEquals(2, ok(ClientApi.send(nodes.aPort, "POST", "/api/v1/notifications/read", alice, new JsonObject().put("subject", conversation)), 200)
+        .getLong("unread"), "opening the conversation reads its messages' notification only");
+    assertProblem(400, "invalid-field", ClientApi.send(nodes.aPort, "POST", "/api/v1/notifications/read", alice, new JsonObject().put("subject", "../x y")));
     assertEquals(0, ok(ClientApi.send(nodes.aPort, "POST", "/api/v1/notifications/read", alice, null), 200).getLong("unread"));
     JsonObject read = notifications(nodes.aPort, alice);
     assertEquals(0, read.getLong("unread"));
