@@ -12,12 +12,11 @@ import org.openred.testing.ClientApi;
 import org.openred.testing.E2eeClient;
 import org.openred.testing.TwoNodes;
 
-import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.openred.testing.Eventually.eventually;
+import static org.openred.testing.ClientApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -35,10 +34,6 @@ class AccountDeletionTest {
     nodes.close();
   }
 
-  private static JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
 
   private static JsonObject connections(int port, String token) {
     return ok(ClientApi.send(port, "GET", "/api/v1/connections", token, null), 200);
@@ -52,19 +47,6 @@ class AccountDeletionTest {
     return await(SqlTemplate.forQuery(node.database().pool(), sql).execute(Map.of())).iterator().next().getLong(0);
   }
 
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in time: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   private void befriend(int fromPort, String from, String target, int targetPort, String targetToken) {
     ok(ClientApi.send(fromPort, "POST", "/api/v1/connections", from, new JsonObject().put("target", target).put("type", "friend")), 201);

@@ -10,14 +10,14 @@ import org.openred.testing.ClientApi;
 import org.openred.testing.E2eeClient;
 import org.openred.testing.TwoNodes;
 
-import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.openred.testing.Eventually.eventually;
+import static org.openred.testing.ClientApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,10 +37,6 @@ class NotificationsTest {
     nodes.close();
   }
 
-  private static JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
 
   private static JsonObject notifications(int port, String token) {
     return ok(ClientApi.send(port, "GET", "/api/v1/notifications", token, null), 200);
@@ -50,19 +46,6 @@ class NotificationsTest {
     return page.getJsonArray("notifications").stream().map(n -> ((JsonObject) n).getString("kind")).toList();
   }
 
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in time: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   @Test
   @DisplayName("A friend request from another node, its acceptance, a new follower, three messages: listed for the one concerned, live, once per conversation")

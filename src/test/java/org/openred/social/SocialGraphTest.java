@@ -22,8 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.openred.testing.Eventually.eventually;
+import static org.openred.testing.ClientApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -54,10 +55,6 @@ class SocialGraphTest {
     return ClientApi.send(port, method, path, token, body);
   }
 
-  private static JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
 
   private static JsonObject connections(int port, String token) {
     return ok(call(port, token, "GET", "/api/v1/connections", null), 200);
@@ -72,19 +69,6 @@ class SocialGraphTest {
         .findFirst().orElseThrow(() -> new AssertionError(userId + " not in " + list + ": " + connections.encode())).getString("id");
   }
 
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in time: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   private static JsonObject connect(int port, String token, String target, String type) {
     return ok(call(port, token, "POST", "/api/v1/connections", new JsonObject().put("target", target).put("type", type)), 201)

@@ -23,8 +23,9 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
+import static org.openred.testing.Eventually.eventually;
+import static org.openred.testing.ClientApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -82,28 +83,11 @@ class SocialPostsTest {
     return ClientApi.send(port, method, path, token, body);
   }
 
-  private static JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
 
   private static JsonObject connections(int port, String token) {
     return ok(call(port, token, "GET", "/api/v1/connections", null), 200);
   }
 
-  private static void eventually(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in time: " + what);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-  }
 
   private String post(String content, String visibility) {
     return ok(call(aPort, alice, "POST", "/api/v1/posts", new JsonObject().put("content", content).put("visibility", visibility)), 201)

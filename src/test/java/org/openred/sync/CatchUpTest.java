@@ -14,13 +14,13 @@ import org.openred.testing.FakeNode;
 import org.openred.testing.TestNodes;
 
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
+import static org.openred.testing.ClientApi.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.openred.testing.Problems.assertProblem;
@@ -71,10 +71,6 @@ class CatchUpTest {
     TestNodes.deleteRecursively(bDir);
   }
 
-  private static JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
-  }
 
   private static void eventually(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

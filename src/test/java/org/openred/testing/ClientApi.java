@@ -47,4 +47,10 @@ public final class ClientApi {
     }
     return new JsonObject(send(port, "POST", "/api/v1/auth/login", null, credentials).body()).getString("access_token");
   }
+
+  /** The answer's JSON, after checking its status (the body is the failure message). */
+  public static JsonObject ok(HttpResponse<String> response, int status) {
+    org.junit.jupiter.api.Assertions.assertEquals(status, response.statusCode(), response.body());
+    return new JsonObject(response.body());
+  }
 }
