@@ -8,6 +8,7 @@ import * as e2ee from '../e2ee.js';
 import { keysOf } from '../contacts.js';
 import { nameOf } from '../people.js';
 import { details, membershipLines, participantItem } from './members.js';
+import { deliveryOf, deliveryState } from './delivery.js';
 import { readAbout } from './notifications.js';
 import { attempt, conversationTitle, explain, formatTime, h, replace, setTitle, state, toast } from '../ui.js';
 
@@ -321,31 +322,7 @@ function messageItem(main, message) {
     message.problem ? h('div', { class: 'text', role: 'note' }, message.problem) : h('div', { class: 'text' }, message.text),
     h('div', { class: 'meta' },
       h('time', { datetime: message.sentAt }, formatTime(message.sentAt)),
-      mine ? deliveryState(main, message) : null));
-}
-
-/**
- * Where a message stands: sending; on your node and on its way to each other node of the
- * conversation; delivered once each of them accepted it (their receipts come back live); or
- * refused by one, said by name. A conversation all on this node is delivered once on it.
- */
-function deliveryState(main, message) {
-  if (message.state === 'sending') return h('span', { class: 'state' }, 'Sending…');
-  if (message.state === 'sent') {
-    const here = state.node.domain;
-    const delivery = message.delivery ?? Object.fromEntries(state.open.participants.map(p => p.split('@')[1]).filter(d => d !== here).map(d => [d, 'pending']));
-    const waiting = Object.keys(delivery).filter(d => delivery[d] === 'pending');
-    const refused = Object.keys(delivery).filter(d => delivery[d] === 'failed');
-    const delivered = Object.keys(delivery).filter(d => delivery[d] === 'delivered');
-    if (refused.length) return h('span', { class: 'state refused', role: 'alert' }, `Not delivered to ${refused.join(', ')}`);
-    if (waiting.length) return h('span', { class: 'state', title: 'On your node; their nodes have not confirmed yet' }, `✓ On your server, on its way to ${waiting.join(', ')}`);
-    return h('span', { class: 'state delivered', title: 'Accepted by every node of the conversation' },
-      delivered.length ? `✓✓ Delivered to ${delivered.join(', ')}` : '✓✓ Delivered');
-  }
-  return [
-    h('span', { class: 'state', role: 'alert' }, 'Failed: ' + message.failure),
-    h('button', { onclick: () => deliver(main, state.open, message) }, 'Retry')
-  ];
+      mine ? deliveryState(message, state.open, () => deliver(main, state.open, message)) : null));
 }
 
 /** A receipt from another node (live message.delivery): the message's state there, shown at once. */
@@ -353,9 +330,7 @@ export function deliveryChanged(event) {
   const open = state.open;
   const message = open?.id === event.conversationId ? open.messages.get(event.messageId) : null;
   if (!message) return;
-  const here = state.node.domain;
-  message.delivery = message.delivery ?? Object.fromEntries(open.participants.map(p => p.split('@')[1]).filter(d => d !== here).map(d => [d, 'pending']));
-  message.delivery[event.domain] = event.state;
+  message.delivery = { ...deliveryOf(message, open), [event.domain]: event.state };
   updateMessage(message);
 }
 
