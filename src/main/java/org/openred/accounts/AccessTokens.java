@@ -35,6 +35,7 @@ import java.util.UUID;
  */
 public final class AccessTokens {
   public static final Duration LIFETIME = Duration.ofMinutes(15);
+  private static final int VERIFIED_KEPT = 10_000;
   static final Duration ROTATION = Duration.ofDays(30);
   private static final String SEAL_PURPOSE = "jwt-keys";
 
@@ -42,6 +43,17 @@ public final class AccessTokens {
   private final JWTAuth auth;
   private final String kid;
   private final String domain;
+
+  private record Verified(JsonObject claims, long expires) {
+  }
+
+  /** Tokens whose signature this node checked, the most recently used kept (a 15-minute token each). */
+  private final Map<String, Verified> verified = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Verified> eldest) {
+      return size() > VERIFIED_KEPT;
+    }
+  };
 
   private AccessTokens(Vertx vertx, JWTAuth auth, String kid, String domain) {
     this.vertx = vertx;
@@ -124,8 +136,20 @@ public final class AccessTokens {
         false);
   }
 
-  /** The claims of a valid access token; fails with 401 invalid-token for anything else. */
+  /**
+   * The claims of a valid access token; fails with 401 invalid-token for anything else. A token whose
+   * signature was checked here is remembered until it expires (an ES256 verification costs about a
+   * millisecond of CPU, on every request): what may change meanwhile, a revoked family, the caller
+   * checks every time. Call on one context (the verticle's): the memory is not shared.
+   */
   public Future<JsonObject> verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null) {
+      if (known.expires() > Instant.now().getEpochSecond()) {
+        return Future.succeededFuture(known.claims().copy());
+      }
+      verified.remove(token);
+    }
     // The provider checks synchronously and answers a completed future: that work is what goes to the worker.
     return vertx.executeBlocking(() -> auth.authenticate(new TokenCredentials(token)), false)
         .compose(checked -> checked)
@@ -133,7 +157,14 @@ public final class AccessTokens {
         .compose(claims -> "access".equals(claims.getString("use")) && claims.getString("sub") != null
             ? Future.succeededFuture(claims)
             : Future.failedFuture(new Problem(401, "invalid-token", "not an access token")))
+        .map(claims -> {
+          if (claims.getValue("exp") instanceof Number exp) {
+            verified.put(token, new Verified(claims.copy(), exp.longValue()));
+          }
+          return claims;
+        })
         .recover(failure -> Future.failedFuture(failure instanceof Problem ? failure
             : new Problem(401, "invalid-token", "the access token is invalid or expired")));
   }
+
 }
