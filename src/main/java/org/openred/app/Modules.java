@@ -4,6 +4,7 @@ import org.openred.accounts.AccountsModule;
 import org.openred.config.ConfigException;
 import org.openred.config.Option;
 import org.openred.config.OpenRedConfig;
+import org.openred.files.FilesModule;
 import org.openred.messaging.MessagingModule;
 import org.openred.notifications.NotificationsModule;
 import org.openred.node.OpenRedModule;
@@ -35,7 +36,7 @@ public final class Modules {
   }
 
   public static List<OpenRedModule> builtIn() {
-    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new SyncModule(), new NotificationsModule(), new RegistryModule());
+    return List.of(new AccountsModule(), new MessagingModule(), new SocialModule(), new SyncModule(), new NotificationsModule(), new FilesModule(), new RegistryModule());
   }
 
   /** The built-ins and the plugins of {@code --plugins}. */

@@ -36,7 +36,7 @@ public final class SocialModule implements OpenRedModule {
 
   @Override
   public List<RouteModule> routes(ModuleContext context) {
-    return List.of(new SocialRoutes(context.vertx(), context.authenticator()));
+    return List.of(new SocialRoutes(context.vertx(), context.authenticator(), context.services().config().requestTimeoutSeconds() * 1000L));
   }
 
   @Override

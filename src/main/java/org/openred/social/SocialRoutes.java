@@ -21,10 +21,12 @@ final class SocialRoutes implements RouteModule {
   static final String AVATAR_UPLOAD = "/api/v1/profile/avatar";
   private final Vertx vertx;
   private final Authenticated authenticated;
+  private final long requestTimeoutMs;
 
-  SocialRoutes(Vertx vertx, Authenticator authenticator) {
+  SocialRoutes(Vertx vertx, Authenticator authenticator, long requestTimeoutMs) {
     this.vertx = vertx;
     this.authenticated = new Authenticated(authenticator);
+    this.requestTimeoutMs = requestTimeoutMs;
   }
 
   @Override
@@ -36,6 +38,7 @@ final class SocialRoutes implements RouteModule {
     router.get("/api/v1/profile").handler(ctx -> call(ctx, SocialAddresses.PROFILE, new JsonObject(), 200));
     router.put("/api/v1/profile").handler(ctx -> call(ctx, SocialAddresses.PROFILE_UPDATE, JsonExchange.body(ctx), 200));
     // The image is the body itself, read here with its own limit (outside the JSON body chain).
+    router.put(AVATAR_UPLOAD).handler(io.vertx.ext.web.handler.TimeoutHandler.create(requestTimeoutMs, 408));
     router.put(AVATAR_UPLOAD).handler(SocialRoutes::imageOnly);
     router.put(AVATAR_UPLOAD).handler(BodyHandler.create(false).setBodyLimit(Avatars.MAX_BYTES)).handler(ctx -> call(ctx, SocialAddresses.AVATAR_UPDATE, new JsonObject().put("data", B64u.encode(ctx.body().buffer().getBytes())), 200));
     router.delete(AVATAR_UPLOAD).handler(ctx -> call(ctx, SocialAddresses.AVATAR_UPDATE, new JsonObject().putNull("data"), 200));

@@ -118,7 +118,15 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(HttpVerticle::securityHeaders);
     for (String api : new String[] {"/api/*", "/federation/*"}) {
-      router.route(api).handler(TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 408));
+      // A raw-body path's module bounds its own request: an upload may rightly take longer than a call.
+      io.vertx.core.Handler<RoutingContext> timeout = TimeoutHandler.create(config.requestTimeoutSeconds() * 1000L, 408);
+      router.route(api).handler(ctx -> {
+        if (raw(ctx.normalizedPath())) {
+          ctx.next();
+        } else {
+          timeout.handle(ctx);
+        }
+      });
       router.route(api).handler(jsonOnly(HttpVerticle::jsonMediaType));
       router.route(api).handler(jsonOnly(BodyHandler.create(false).setBodyLimit(config.bodyLimit())));
       router.route(api).handler(jsonOnly(HttpVerticle::jsonBody));
@@ -159,17 +167,24 @@ public final class HttpVerticle extends VerticleBase {
   /** The JSON body chain, but for the paths a module reads bodies of itself. */
   private io.vertx.core.Handler<RoutingContext> jsonOnly(io.vertx.core.Handler<RoutingContext> handler) {
     return ctx -> {
-      String path = ctx.normalizedPath();
-      for (String raw : rawBodyPaths) {
-        if (raw.endsWith("/*") ? path.startsWith(raw.substring(0, raw.length() - 1)) : path.equals(raw)) {
-          // Paused until the module's route reads it: the token check before it takes a round trip.
-          ctx.request().pause();
-          ctx.next();
-          return;
-        }
+      if (raw(ctx.normalizedPath())) {
+        // Paused until the module's route reads it: the token check before it takes a round trip.
+        ctx.request().pause();
+        ctx.next();
+        return;
       }
       handler.handle(ctx);
     };
+  }
+
+  /** Whether a module reads this path's body itself. */
+  private boolean raw(String path) {
+    for (String raw : rawBodyPaths) {
+      if (raw.endsWith("/*") ? path.startsWith(raw.substring(0, raw.length() - 1)) : path.equals(raw)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The router, keeping every route a module makes on it. */

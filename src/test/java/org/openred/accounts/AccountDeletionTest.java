@@ -12,6 +12,7 @@ import org.openred.testing.ClientApi;
 import org.openred.testing.E2eeClient;
 import org.openred.testing.TwoNodes;
 
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.UUID;
 
@@ -73,7 +74,7 @@ class AccountDeletionTest {
 
   @Test
   @DisplayName("Alice deletes her account: her password asked, her sessions ended, her friends' and followers' nodes told, her posts withdrawn, her data gone, her name kept")
-  void deleteAccount() {
+  void deleteAccount() throws Exception {
     String alice = ClientApi.session(nodes.aPort, "alice");
     String erin = ClientApi.session(nodes.aPort, "erin");
     String bob = ClientApi.session(nodes.bPort, "bob");
@@ -97,6 +98,12 @@ class AccountDeletionTest {
     String withErin = conversation(alice, aliceKeys, erinKeys);
     String withBob = conversation(alice, aliceKeys, bobKeys);
 
+    HttpResponse<String> uploaded = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + nodes.aPort + "/api/v1/files")).header("Authorization", "Bearer " + alice)
+        .header("Upload-Length", "3").header("X-Encrypted-Name", "bmFtZQ").POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(new byte[3])).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, uploaded.statusCode(), uploaded.body());
+
     assertProblem(400, "invalid-field", ClientApi.send(nodes.aPort, "DELETE", "/api/v1/account", alice, new JsonObject()));
     assertProblem(403, "wrong-password", ClientApi.send(nodes.aPort, "DELETE", "/api/v1/account", alice, new JsonObject().put("password", "not hers")));
     JsonObject deleted = ok(ClientApi.send(nodes.aPort, "DELETE", "/api/v1/account", alice, new JsonObject().put("password", PASSWORD)), 200);
@@ -111,7 +118,7 @@ class AccountDeletionTest {
     assertProblem(404, "unknown-user", ClientApi.send(nodes.aPort, "GET", "/api/v1/users/alice@a.test/profile", erin, null));
     for (String sql : new String[] {"SELECT COUNT(*) FROM posts WHERE author = 'alice'", "SELECT COUNT(*) FROM profiles WHERE username = 'alice'",
         "SELECT COUNT(*) FROM connections WHERE owner = 'alice@a.test' OR peer = 'alice@a.test'", "SELECT COUNT(*) FROM users WHERE username = 'alice'",
-        "SELECT COUNT(*) FROM notifications WHERE owner = 'alice@a.test'", "SELECT COUNT(*) FROM conversation_keys WHERE user_id = 'alice@a.test'",
+        "SELECT COUNT(*) FROM notifications WHERE owner = 'alice@a.test'", "SELECT COUNT(*) FROM files WHERE owner = 'alice@a.test'", "SELECT COUNT(*) FROM conversation_keys WHERE user_id = 'alice@a.test'",
         "SELECT COUNT(*) FROM conversations WHERE conversation_id = '" + withBob + "'",
         "SELECT COUNT(*) FROM messages WHERE conversation_id = '" + withBob + "'"}) {
       assertEquals(0, count(nodes.a, sql), sql);

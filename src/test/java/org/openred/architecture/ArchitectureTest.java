@@ -29,7 +29,7 @@ class ArchitectureTest {
       .importPackages("org.openred");
 
   /** The capability modules: every package below one of these is that module's. */
-  static final List<String> MODULES = List.of("accounts", "messaging", "social", "sync", "notifications", "registry");
+  static final List<String> MODULES = List.of("accounts", "messaging", "social", "sync", "notifications", "files", "registry");
   static final String[] FLOORS = {"org.openred.kernel..", "org.openred.node..", "org.openred.config..", "org.openred.store..",
       "org.openred.crypto..", "org.openred.net..", "org.openred.cache..", "org.openred.discovery..", "org.openred.federation..",
       "org.openred.web.."};
