@@ -2,7 +2,6 @@ package org.openred.files;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.file.AsyncFile;
 import io.vertx.core.file.OpenOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -156,27 +155,30 @@ final class FilesRoutes implements RouteModule {
     String path = limits.directory().resolve(fileId).toString();
     return vertx.fileSystem().open(path, new OpenOptions().setWrite(true).setCreate(true).setTruncateExisting(false)).compose(file -> {
       file.setWritePos(from);
+      CoalescedFileWrites writes = new CoalescedFileWrites(file);
       long[] seen = {from, System.nanoTime()};
       long watchdog = vertx.setPeriodic(1_000, tick -> {
-        if (file.getWritePos() != seen[0]) {
-          seen[0] = file.getWritePos();
+        if (writes.position() != seen[0]) {
+          seen[0] = writes.position();
           seen[1] = System.nanoTime();
         } else if (System.nanoTime() - seen[1] > TimeUnit.MILLISECONDS.toNanos(limits.idle().toMillis())) {
           ctx.request().connection().close();
         }
       });
-      Future<Void> piped = body == 0 ? closeAndResume(ctx, file) : ctx.request().pipeTo(file);
+      Future<Void> piped;
+      if (body == 0) {
+        ctx.request().resume();
+        piped = writes.end();
+      } else {
+        piped = ctx.request().pipeTo(writes);
+      }
       return piped.transform(done -> {
         vertx.cancelTimer(watchdog);
-        return onDisk(fileId).compose(size -> ask(ctx, FilesAddresses.RECEIVED, new JsonObject().put("fileId", fileId).put("received", size)))
-            .compose(file2 -> done.succeeded() ? Future.succeededFuture(file2) : Future.failedFuture(done.cause()));
+        return writes.finish().compose(closed -> onDisk(fileId))
+            .compose(size -> ask(ctx, FilesAddresses.RECEIVED, new JsonObject().put("fileId", fileId).put("received", size)))
+            .compose(stored -> done.succeeded() ? Future.succeededFuture(stored) : Future.failedFuture(done.cause()));
       });
     });
-  }
-
-  private static Future<Void> closeAndResume(RoutingContext ctx, AsyncFile file) {
-    ctx.request().resume();
-    return file.close();
   }
 
   /** The owner's complete file, as an opaque download, whole or one byte range. */
