@@ -3,6 +3,7 @@ package org.openred.files;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import org.openred.kernel.KeyedQueues;
 import org.openred.kernel.Operations;
 import org.openred.kernel.Problem;
 import org.openred.kernel.UserId;
@@ -30,6 +31,7 @@ public final class FilesVerticle extends VerticleBase {
 
   private final NodeServices services;
   private final FilesModule.Limits limits;
+  private final KeyedQueues owners = new KeyedQueues();
   private long purgeTimer;
 
   public FilesVerticle(NodeServices services, FilesModule.Limits limits) {
@@ -78,14 +80,15 @@ public final class FilesVerticle extends VerticleBase {
     String name = opaque(body.getValue("name"), "X-Encrypted-Name", true);
     String type = opaque(body.getValue("type"), "X-Encrypted-Type", false);
     var pool = services.database().pool();
-    return FileStore.used(pool, owner).compose(used -> {
+    // One announcement at a time per user, so that two at once cannot both fit a quota only one fits.
+    return owners.run(owner, () -> FileStore.used(pool, owner).compose(used -> {
       if (used + size > limits.quotaBytes()) {
         return Future.failedFuture(new Problem(413, "quota-exceeded", "this file would take you past your "
             + limits.quotaBytes() / (1024 * 1024) + " MiB on this node; delete some files first"));
       }
       String id = java.util.UUID.randomUUID().toString();
       return FileStore.insert(pool, id, owner, size, name, type).map(new JsonObject().put("fileId", id));
-    });
+    }));
   }
 
   private static String opaque(Object value, String header, boolean required) {
