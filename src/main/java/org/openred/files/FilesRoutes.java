@@ -165,6 +165,11 @@ final class FilesRoutes implements RouteModule {
           ctx.request().connection().close();
         }
       });
+      // A client that waits for a go-ahead (Expect: 100-continue, as curl does past 1 MiB) gets it only
+      // now, once the upload was accepted: a refused one never sends its body.
+      if ("100-continue".equalsIgnoreCase(ctx.request().getHeader("Expect"))) {
+        ctx.response().writeContinue();
+      }
       Future<Void> piped;
       if (body == 0) {
         ctx.request().resume();

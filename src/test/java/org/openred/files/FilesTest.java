@@ -166,6 +166,37 @@ class FilesTest {
   }
 
   @Test
+  @DisplayName("Expect: 100-continue: the go-ahead comes once the upload is accepted; a refused one is answered without it")
+  void continueOnlyWhenAccepted() throws Exception {
+    for (long size : new long[] {10, 5L * 1024 * 1024}) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /api/v1/files HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + alice + "\r\nUpload-Length: " + size + "\r\n"
+            + "X-Encrypted-Name: " + NAME + "\r\nContent-Length: 10\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        byte[] first = new byte[12];
+        int read = socket.getInputStream().readNBytes(first, 0, 12);
+        String status = new String(first, 0, read, StandardCharsets.US_ASCII);
+        if (size == 10) {
+          assertEquals("HTTP/1.1 100", status, "accepted: go ahead");
+          out.write(new byte[10]);
+          out.flush();
+          StringBuilder rest = new StringBuilder();
+          byte[] piece = new byte[1024];
+          while (!rest.toString().contains("HTTP/1.1 201")) {
+            int n = socket.getInputStream().read(piece);
+            assertTrue(n > 0, "then 201 once the body arrived: " + rest);
+            rest.append(new String(piece, 0, n, StandardCharsets.US_ASCII));
+          }
+        } else {
+          assertEquals("HTTP/1.1 413", status, "too large: refused before any byte of the body");
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("A body that stops arriving has its connection closed after the idle window; what arrived is kept for resuming")
   void slowBody() throws Exception {
     long began = System.nanoTime();
