@@ -1,8 +1,6 @@
 package org.openred.files;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import org.openred.kernel.UserId;
 import org.openred.node.AccountCleanup;
 import org.openred.node.Deployment;
 import org.openred.node.ModuleContext;
@@ -69,16 +67,7 @@ public final class FilesModule implements OpenRedModule {
   /** A deleted account's files go from disk and table. */
   @Override
   public Optional<AccountCleanup> accountCleanup(ModuleContext context) {
-    return Optional.of(new AccountCleanup() {
-      @Override
-      public String module() {
-        return name();
-      }
-
-      @Override
-      public Future<Void> deleteUser(UserId user) {
-        return context.vertx().eventBus().request(FilesAddresses.DELETE_USER, new JsonObject().put("userId", user.toString())).mapEmpty();
-      }
-    });
+    return Optional.of(AccountCleanup.of(name(), user -> context.vertx().eventBus()
+        .request(FilesAddresses.DELETE_USER, new JsonObject().put("userId", user.toString())).mapEmpty()));
   }
 }

@@ -13,4 +13,19 @@ public interface AccountCleanup {
   String module();
 
   Future<Void> deleteUser(UserId user);
+
+  /** A cleanup that is one function of the user. */
+  static AccountCleanup of(String module, java.util.function.Function<UserId, Future<Void>> delete) {
+    return new AccountCleanup() {
+      @Override
+      public String module() {
+        return module;
+      }
+
+      @Override
+      public Future<Void> deleteUser(UserId user) {
+        return delete.apply(user);
+      }
+    };
+  }
 }

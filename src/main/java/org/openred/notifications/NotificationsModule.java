@@ -1,8 +1,6 @@
 package org.openred.notifications;
 
-import io.vertx.core.Future;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import org.openred.kernel.UserId;
 import org.openred.node.AccountCleanup;
 import org.openred.node.Deployment;
 import org.openred.node.ModuleContext;
@@ -48,17 +46,7 @@ public final class NotificationsModule implements OpenRedModule {
   /** A deleted account's notifications go with it. */
   @Override
   public Optional<AccountCleanup> accountCleanup(ModuleContext context) {
-    return Optional.of(new AccountCleanup() {
-      @Override
-      public String module() {
-        return name();
-      }
-
-      @Override
-      public Future<Void> deleteUser(UserId user) {
-        return SqlTemplate.forUpdate(context.services().database().pool(), "DELETE FROM notifications WHERE owner = #{o}")
-            .execute(Map.of("o", user.toString())).mapEmpty();
-      }
-    });
+    return Optional.of(AccountCleanup.of(name(), user -> SqlTemplate.forUpdate(context.services().database().pool(),
+        "DELETE FROM notifications WHERE owner = #{o}").execute(Map.of("o", user.toString())).mapEmpty()));
   }
 }
