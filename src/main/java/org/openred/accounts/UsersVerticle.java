@@ -11,13 +11,13 @@ import org.openred.kernel.Operations;
 import org.openred.kernel.Problem;
 import org.openred.kernel.UserId;
 import org.openred.node.NodeServices;
+import org.openred.store.SqlLists;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /** Accounts' users (PROTOCOL.md section 8): registration with Argon2id on its own worker pool, and which local users exist. */
@@ -81,7 +81,6 @@ public final class UsersVerticle extends VerticleBase {
 
   /** {userIds: [users of this node]} -> {missing: [those without an account]}. */
   private Future<JsonObject> exists(JsonObject body) {
-    List<String> names = new java.util.ArrayList<>();
     Map<String, Object> params = new java.util.HashMap<>();
     Map<String, String> byName = new java.util.LinkedHashMap<>();
     for (Object value : body.getJsonArray("userIds", new io.vertx.core.json.JsonArray())) {
@@ -94,11 +93,8 @@ public final class UsersVerticle extends VerticleBase {
     if (byName.isEmpty()) {
       return Future.succeededFuture(new JsonObject().put("missing", new io.vertx.core.json.JsonArray()));
     }
-    byName.keySet().forEach(name -> {
-      params.put("u" + names.size(), name);
-      names.add("#{u" + names.size() + "}");
-    });
-    return SqlTemplate.forQuery(pool, "SELECT username FROM users WHERE username IN (" + String.join(", ", names) + ")").execute(params)
+    return SqlTemplate.forQuery(pool, "SELECT username FROM users WHERE username IN (" + SqlLists.bind(params, "u", byName.keySet()) + ")")
+        .execute(params)
         .map(rows -> {
           rows.forEach(row -> byName.remove(row.getString("username")));
           return new JsonObject().put("missing", new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(byName.values())));

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.store.SqlLists;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,13 +45,8 @@ final class Receipts {
     }
     Map<String, Object> params = new HashMap<>();
     params.put("c", conversationId);
-    List<String> names = new ArrayList<>();
-    for (String id : messageIds) {
-      names.add("#{m" + names.size() + "}");
-      params.put("m" + (names.size() - 1), id);
-    }
     return SqlTemplate.forQuery(client, "SELECT message_id, domain, state FROM message_receipts WHERE conversation_id = #{c} AND message_id IN ("
-            + String.join(", ", names) + ")").execute(params)
+            + SqlLists.bind(params, "m", messageIds) + ")").execute(params)
         .map(rows -> {
           rows.forEach(row -> receipts.computeIfAbsent(row.getString("message_id"), id -> new JsonObject()).put(row.getString("domain"), row.getString("state")));
           return receipts;

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import org.openred.store.SqlLists;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -135,12 +136,7 @@ final class GraphStore {
     }
     Map<String, Object> params = new HashMap<>();
     params.put("u", user);
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < others.size(); i++) {
-      params.put("p" + i, others.get(i));
-      names.add("#{p" + i + "}");
-    }
-    String in = String.join(", ", names);
+    String in = SqlLists.bind(params, "p", others);
     return SqlTemplate.forQuery(client, "SELECT blocker, blocked FROM blocks WHERE (blocker = #{u} AND blocked IN (" + in + ")) "
         + "OR (blocked = #{u} AND blocker IN (" + in + "))").execute(params).map(rows -> {
           List<String> blocked = new ArrayList<>();
@@ -156,12 +152,7 @@ final class GraphStore {
     }
     Map<String, Object> params = new HashMap<>();
     params.put("u", user);
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < others.size(); i++) {
-      params.put("p" + i, others.get(i));
-      names.add("#{p" + i + "}");
-    }
-    String in = String.join(", ", names);
+    String in = SqlLists.bind(params, "p", others);
     Future<List<Connection>> rows = SqlTemplate.forQuery(client, "SELECT " + COLUMNS + " FROM connections WHERE owner = #{u} AND state = 'active' "
         + "AND peer IN (" + in + ")").execute(params).map(GraphStore::list);
     Future<io.vertx.sqlclient.RowSet<Row>> blocks = SqlTemplate.forQuery(client, "SELECT blocker, blocked FROM blocks WHERE "

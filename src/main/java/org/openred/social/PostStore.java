@@ -3,6 +3,7 @@ package org.openred.social;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.openred.kernel.UserId;
+import org.openred.store.SqlLists;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -135,7 +136,7 @@ final class PostStore {
     Map<String, Object> params = new HashMap<>();
     params.put("before", before.createdAt());
     params.put("beforeId", before.id());
-    String in = in(params, "v", visibilities, "%s");
+    String in = SqlLists.bind(params, "v", visibilities);
     boolean local = author.isOn(domain);
     params.put("a", local ? author.username() : author.toString());
     String sql = local
@@ -148,19 +149,6 @@ final class PostStore {
       rows.forEach(row -> posts.add(local ? local(row, domain) : ref(row)));
       return posts;
     });
-  }
-
-  private static String in(Map<String, Object> params, String prefix, Collection<String> values, String clause) {
-    if (values.isEmpty()) {
-      return "";
-    }
-    List<String> names = new ArrayList<>();
-    for (String value : values) {
-      String name = prefix + names.size();
-      params.put(name, value);
-      names.add("#{" + name + "}");
-    }
-    return String.format(clause, String.join(", ", names));
   }
 
   /** Sets or clears the user's like; idempotent. */
@@ -188,7 +176,7 @@ final class PostStore {
     }
     Map<String, Object> params = new HashMap<>();
     params.put("v", viewer);
-    String in = in(params, "p", postIds, "%s");
+    String in = SqlLists.bind(params, "p", postIds);
     Future<io.vertx.sqlclient.RowSet<Row>> likes = SqlTemplate.forQuery(client, "SELECT post_id, COUNT(*) AS n, "
         + "SUM(CASE WHEN user_id = #{v} THEN 1 ELSE 0 END) AS mine FROM post_likes WHERE post_id IN (" + in + ") GROUP BY post_id").execute(params);
     Future<io.vertx.sqlclient.RowSet<Row>> replies = SqlTemplate.forQuery(client, "SELECT id, post_id, author, content, created_at FROM post_replies "
@@ -212,7 +200,7 @@ final class PostStore {
   static Future<List<Post>> recent(SqlClient client, String username, String domain, List<String> visibilities, int limit) {
     Map<String, Object> params = new HashMap<>();
     params.put("a", username);
-    String in = in(params, "v", visibilities, "%s");
+    String in = SqlLists.bind(params, "v", visibilities);
     return SqlTemplate.forQuery(client, "SELECT id, author, content, visibility, created_at, updated_at FROM posts WHERE author = #{a} "
             + "AND visibility IN (" + in + ") ORDER BY created_at DESC LIMIT " + limit)
         .execute(params).map(rows -> {
